@@ -1,0 +1,57 @@
+"""leadrules: lead scoring and qualification rules as plain text.
+
+    >>> import leadrules
+    >>> rules = leadrules.compile(
+    ...     "+20 when downloaded whitepaper; disqualify when country != 'GB'; MQL at 50")
+    >>> leadrules.evaluate(rules, {"downloaded_whitepaper": True, "country": "GB"}).score
+    Decimal('20')
+"""
+
+from .errors import (
+    Diagnostic,
+    InvalidArgument,
+    LeadRulesError,
+    RuleCheckError,
+    RuleSyntaxError,
+    SchemaError,
+)
+from .leads import Event, Lead
+from .result import (
+    Clamp,
+    Contribution,
+    DecayInfo,
+    Disqualification,
+    EventRef,
+    Evidence,
+    Result,
+    StageOutcome,
+    Undecided,
+)
+from .ruleset import RuleSet, compile, evaluate, load
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Clamp",
+    "Contribution",
+    "DecayInfo",
+    "Diagnostic",
+    "Disqualification",
+    "Event",
+    "EventRef",
+    "Evidence",
+    "InvalidArgument",
+    "Lead",
+    "LeadRulesError",
+    "Result",
+    "RuleCheckError",
+    "RuleSet",
+    "RuleSyntaxError",
+    "SchemaError",
+    "StageOutcome",
+    "Undecided",
+    "__version__",
+    "compile",
+    "evaluate",
+    "load",
+]

@@ -1,0 +1,443 @@
+"""The checker: turns a parsed :class:`~leadrules.ast.RuleFile` into :class:`CheckedRules`, or
+reports every mistake it finds as a :class:`~leadrules.errors.RuleCheckError`.
+
+It checks what can be known from the text alone: definitions exist and come before their use,
+nothing is defined twice, stage thresholds differ, regular expressions are valid (and safe),
+values suit their operators, and statements stand where they may. Uses of definitions are
+replaced by :class:`~leadrules.ast.DefRef` nodes, so the checked tree is self-contained.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from . import ast
+from .errors import Diagnostic, RuleCheckError
+from .messages import did_you_mean
+from .regex import RegexProblem, compile_regex
+
+__all__ = ["CheckedGroup", "CheckedRules", "check"]
+
+
+@attrs.frozen(slots=True)
+class CheckedGroup:
+    """A group and its (checked) score rules."""
+
+    name: str
+    rules: tuple[ast.ScoreRule, ...]
+    max: Decimal | None
+    min: Decimal | None
+    text: str
+    span: ast.Span
+
+
+#: One item of the file, in source order: a score rule outside any group, or a group.
+Item = ast.ScoreRule | CheckedGroup
+
+
+@attrs.frozen(slots=True)
+class CheckedRules:
+    """A rule file after checking: what every backend evaluates."""
+
+    items: tuple[Item, ...]
+    definitions: tuple[ast.Define, ...]
+    disqualifications: tuple[ast.Disqualify, ...]
+    stages: tuple[ast.Stage, ...]  # ordered by threshold, lowest first
+    file: ast.RuleFile
+
+    @property
+    def groups(self) -> tuple[CheckedGroup, ...]:
+        return tuple(i for i in self.items if isinstance(i, CheckedGroup))
+
+    @property
+    def score_rules(self) -> tuple[ast.ScoreRule, ...]:
+        """Every score rule, grouped or not, in source order."""
+        out: list[ast.ScoreRule] = []
+        for item in self.items:
+            out.extend(item.rules if isinstance(item, CheckedGroup) else (item,))
+        return tuple(out)
+
+
+class _Checker:
+    def __init__(self, file: ast.RuleFile) -> None:
+        self.file = file
+        self.lines = file.source.splitlines()
+        self.problems: list[Diagnostic] = []
+        self.defined: dict[str, ast.Define] = {}
+        self.all_definitions = {
+            s.name.key: s for s in file.statements if isinstance(s, ast.Define)
+        }
+
+    # ---- reporting
+
+    def error(self, span: ast.Span, message: str, hint: str | None = None) -> None:
+        line = span.line or 1
+        source_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        end = span.end_column if span.end_line == span.line else len(source_line) + 1
+        self.problems.append(
+            Diagnostic(
+                message=message,
+                filename=self.file.filename,
+                line=line,
+                column=span.column or 1,
+                source_line=source_line,
+                hint=hint,
+                end_column=end,
+            )
+        )
+
+    # ---- the file
+
+    def run(self) -> CheckedRules:
+        items: list[Item] = []
+        definitions: list[ast.Define] = []
+        disqualifications: list[ast.Disqualify] = []
+        stages: list[ast.Stage] = []
+        groups_seen: dict[str, ast.Group] = {}
+        stage_names: dict[str, ast.Stage] = {}
+        thresholds: dict[Decimal, ast.Stage] = {}
+
+        for statement in self.file.statements:
+            if isinstance(statement, ast.Define):
+                checked_def = self.define(statement)
+                if checked_def is not None:
+                    definitions.append(checked_def)
+            elif isinstance(statement, ast.ScoreRule):
+                items.append(self.score_rule(statement))
+            elif isinstance(statement, ast.Group):
+                key = ast.normalize_name(statement.name)
+                if key in groups_seen:
+                    first = groups_seen[key]
+                    self.error(
+                        statement.span,
+                        f"group `{statement.name}` is defined twice "
+                        f"(first on line {first.span.line})",
+                        "give each group its own name, or merge the two blocks",
+                    )
+                else:
+                    groups_seen[key] = statement
+                for misplaced in statement.misplaced:
+                    kind = type(misplaced).__name__.lower()
+                    words = {"disqualify": "disqualify rules", "stage": "stages"}
+                    self.error(
+                        misplaced.span,
+                        f"only score rules can go inside a group, not {words.get(kind, kind)}",
+                        "move this line out of the group (remove its indentation)",
+                    )
+                rules = tuple(self.score_rule(rule) for rule in statement.rules)
+                items.append(
+                    CheckedGroup(
+                        statement.name,
+                        rules,
+                        statement.max,
+                        statement.min,
+                        statement.text,
+                        statement.span,
+                    )
+                )
+            elif isinstance(statement, ast.Disqualify):
+                disqualifications.append(
+                    attrs.evolve(statement, condition=self.cond(statement.condition))
+                )
+            elif isinstance(statement, ast.Stage):
+                key = ast.normalize_name(statement.name)
+                if key in stage_names:
+                    self.error(
+                        statement.span,
+                        f"stage `{statement.name}` is defined twice "
+                        f"(first on line {stage_names[key].span.line})",
+                        "a lead reaches each stage at one threshold: keep one of the two lines",
+                    )
+                    continue
+                if statement.threshold in thresholds:
+                    other = thresholds[statement.threshold]
+                    self.error(
+                        statement.span,
+                        f"stages `{other.name}` and `{statement.name}` have the same threshold "
+                        f"{_num(statement.threshold)}",
+                        "give each stage its own threshold, so they can be ranked",
+                    )
+                    continue
+                stage_names[key] = statement
+                thresholds[statement.threshold] = statement
+                condition = statement.condition
+                stages.append(
+                    attrs.evolve(
+                        statement, condition=None if condition is None else self.cond(condition)
+                    )
+                )
+        if self.problems:
+            raise RuleCheckError(self.problems)
+        stages.sort(key=lambda s: s.threshold)
+        return CheckedRules(
+            items=tuple(items),
+            definitions=tuple(definitions),
+            disqualifications=tuple(disqualifications),
+            stages=tuple(stages),
+            file=self.file,
+        )
+
+    def define(self, statement: ast.Define) -> ast.Define | None:
+        key = statement.name.key
+        if key in self.defined:
+            first = self.defined[key]
+            self.error(
+                statement.name.span,
+                f"`{statement.name}` is defined twice (first on line {first.span.line})",
+                "give each definition its own name, or keep only one of them",
+            )
+            return None
+        self.check_name(statement.name)
+        checked = attrs.evolve(statement, condition=self.cond(statement.condition))
+        self.defined[key] = checked
+        return checked
+
+    def score_rule(self, rule: ast.ScoreRule) -> ast.ScoreRule:
+        condition = None if rule.condition is None else self.cond(rule.condition)
+        per = rule.per
+        if per is not None:
+            if per.name.key in self.all_definitions:
+                self.error(
+                    per.name.span,
+                    f"`{per.name}` is a definition; `per` counts events or a number field",
+                    "write `+N when <definition>` to give points once",
+                )
+            else:
+                per = self.fact(per)
+        if rule.decay is not None:
+            target = condition if condition is not None else per
+            if not any(isinstance(n, ast.Fact) for n in ast.walk(target)):
+                self.error(
+                    rule.decay.span,
+                    "`decaying` needs a rule about an event: there is no event in this rule",
+                    "decay shrinks points with the age of the latest matching event, "
+                    "e.g. `+20 when attended webinar, decaying 50% every 30 days`",
+                )
+        if rule.per is None and rule.cap is not None:
+            self.error(
+                rule.span,
+                "`up to` limits a `per` rule; this rule gives its points once",
+                "remove `, up to ...`, or write `+N per <event>, up to M`",
+            )
+        return attrs.evolve(rule, condition=condition, per=per)
+
+    # ---- conditions
+
+    def cond(self, node: ast.Cond, *, in_where: bool = False) -> ast.Cond:
+        if isinstance(node, ast.And):
+            return attrs.evolve(node, operands=tuple(self.cond(o, in_where=in_where) for o in node.operands))
+        if isinstance(node, ast.Or):
+            return attrs.evolve(node, operands=tuple(self.cond(o, in_where=in_where) for o in node.operands))
+        if isinstance(node, ast.Not):
+            return attrs.evolve(node, operand=self.cond(node.operand, in_where=in_where))
+        if isinstance(node, ast.Fact):
+            if in_where:
+                if node.has_modifiers:
+                    self.error(
+                        node.span,
+                        "a `where` filter tests the event's own details; it cannot count "
+                        "or filter again",
+                        "write the counts and time windows after the event name, "
+                        "outside the `where`",
+                    )
+                self.check_name(node.name)
+                return node
+            return self.fact(node)
+        if isinstance(node, ast.DefRef):  # pragma: no cover - the parser never makes these
+            return node
+        self.check_name(node.name)
+        if isinstance(node, ast.Compare):
+            self.check_compare(node)
+        elif isinstance(node, ast.In):
+            for item in node.values.items:
+                self.scalar(item, node.span, "in a list for `in`")
+        elif isinstance(node, ast.Between):
+            low = self.scalar(node.low, node.span, "after `between`")
+            high = self.scalar(node.high, node.span, "after `and`")
+            if low and high:
+                self.check_between(node)
+        elif isinstance(node, ast.TextTest):
+            if isinstance(node.value, ast.ListValue):
+                self.error(
+                    node.span,
+                    f"`{node.op}` takes one text, not a list",
+                    f"to test several, join tests with `or`: "
+                    f"`{node.name} {node.op} \"a\" or {node.name} {node.op} \"b\"`",
+                )
+            elif not isinstance(node.value, str):
+                self.scalar(node.value, node.span, f"after `{node.op}`")
+        elif isinstance(node, ast.Matches):
+            try:
+                compile_regex(node.pattern, node.flags)
+            except RegexProblem as problem:
+                self.error(node.span, problem.message, problem.hint)
+        return node
+
+    def fact(self, node: ast.Fact) -> ast.Cond:
+        key = node.name.key
+        exact = any(part.exact for part in node.name.parts)
+        if key in self.defined and not exact:
+            if node.has_modifiers:
+                self.error(
+                    node.span,
+                    f"`{node.name}` is a definition: it cannot be counted or given a time window",
+                    "counts (`at least 3 times`), `within`, `since`, `before`, `after` and "
+                    "`where` apply to events and date fields",
+                )
+            return ast.DefRef(node.name, self.defined[key], node.span)
+        if key in self.all_definitions and not exact:
+            later = self.all_definitions[key]
+            self.error(
+                node.name.span,
+                f"`{node.name}` is used before it is defined (on line {later.span.line})",
+                "move the `define` line above the first line that uses it",
+            )
+            return node
+        self.check_name(node.name)
+        if not exact and not node.has_modifiers:
+            suggestion = did_you_mean(node.name.key, self.defined, cutoff=0.85)
+            if suggestion is not None:
+                self.error(
+                    node.name.span,
+                    f"`{node.name}` is not defined",
+                    f"did you mean `{self.defined[suggestion].name}`? (to use a lead field "
+                    f"with this name, write it in backticks: `{node.name}`)",
+                )
+                return node
+        where = node.where
+        if where is not None:
+            where = self.cond(where, in_where=True)
+        for window in node.windows:
+            if isinstance(window.value, ast.Duration) and window.value.amount == 0:
+                self.error(window.span, "`within 0 ...` can never be true", "use a length above 0")
+        return attrs.evolve(node, where=where)
+
+    def check_name(self, name: ast.Name) -> None:
+        if name.is_private:
+            self.error(
+                name.span,
+                f"`{name}` starts with `_`: names starting with an underscore are private "
+                "and cannot be used in rules",
+                "use a field without a leading underscore",
+            )
+
+    def scalar(self, value: ast.Value, span: ast.Span, where: str) -> bool:
+        if isinstance(value, ast.ListValue):
+            self.error(span, f"a list cannot stand {where}", "write a single value")
+            return False
+        if isinstance(value, ast.Duration):
+            self.error(
+                span,
+                f"a length of time cannot stand {where}",
+                "to test how recent a date is, write e.g. `signed up within 30 days`",
+            )
+            return False
+        return True
+
+    def check_compare(self, node: ast.Compare) -> None:
+        value = node.value
+        if isinstance(value, ast.ListValue):
+            self.error(
+                node.span,
+                f"`{node.op}` compares with one value, not a list",
+                f"to test membership write `{node.name} in [...]`"
+                if node.op in ("=", "!=")
+                else "write a single value",
+            )
+            return
+        if isinstance(value, ast.Duration):
+            self.error(
+                node.span,
+                "a field cannot be compared with a length of time",
+                f"to test how recent a date is, write `{node.name} within {value}`",
+            )
+            return
+        if isinstance(value, bool) and node.op not in ("=", "!="):
+            self.error(
+                node.span,
+                f"`{node.op}` does not apply to true/false",
+                f"write `{node.name} = {str(value).lower()}` or just `{node.name}`",
+            )
+
+    def check_between(self, node: ast.Between) -> None:
+        kinds = (_kind(node.low), _kind(node.high))
+        if kinds[0] != kinds[1]:
+            self.error(
+                node.span,
+                f"`between` needs two values of the same kind, not {kinds[0]} and {kinds[1]}",
+                "write e.g. `company size between 50 and 5000`",
+            )
+            return
+        low, high = node.low, node.high
+        if _comparable(low, high) and _less(high, low):
+            self.error(
+                node.span,
+                "the first value of `between` is larger than the second, so it can never be "
+                "true",
+                f"swap them: `{node.name} between {_literal(high)} and {_literal(low)}`",
+            )
+
+
+def _kind(value: ast.Value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, Decimal):
+        return "a number"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, dt.datetime):
+        return "a date-time"
+    if isinstance(value, dt.date):
+        return "a date"
+    return "a value"
+
+
+def _comparable(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and not isinstance(a, bool)
+
+
+def _less(a: Any, b: Any) -> bool:
+    if isinstance(a, str):
+        return bool(a.strip().casefold() < b.strip().casefold())
+    return bool(a < b)
+
+
+def _num(value: Decimal) -> str:
+    return ast._format_decimal(value)
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return _num(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def check(file: ast.RuleFile) -> CheckedRules:
+    """Check a parsed file; raise RuleCheckError listing every problem found."""
+    return _Checker(file).run()
+
+
+def iter_conditions(rules: CheckedRules) -> Iterable[ast.Cond]:
+    """Every top-level condition of a checked file (definitions included)."""
+    for definition in rules.definitions:
+        yield definition.condition
+    for rule in rules.score_rules:
+        if rule.condition is not None:
+            yield rule.condition
+        if rule.per is not None:
+            yield rule.per
+    for dq in rules.disqualifications:
+        yield dq.condition
+    for stage in rules.stages:
+        if stage.condition is not None:
+            yield stage.condition
+

@@ -1,0 +1,105 @@
+"""Every exception leadrules raises derives from :class:`LeadRulesError`.
+
+Errors about rule text carry the file name, the 1-based line and column, the offending line with
+a caret under the spot, and a hint in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+__all__ = [
+    "Diagnostic",
+    "InvalidArgument",
+    "LeadRulesError",
+    "RuleCheckError",
+    "RuleSyntaxError",
+    "SchemaError",
+]
+
+
+class LeadRulesError(Exception):
+    """The base class of every error leadrules raises."""
+
+
+class InvalidArgument(LeadRulesError, TypeError):
+    """A function was called with an argument of the wrong kind (for example ``now`` that is
+    not a datetime). Also a :class:`TypeError`, so ordinary handlers still catch it."""
+
+
+@attrs.frozen(slots=True)
+class Diagnostic:
+    """One message about a place in a rule file."""
+
+    message: str
+    filename: str
+    line: int
+    column: int
+    source_line: str = ""
+    hint: str | None = None
+    severity: str = "error"
+    end_column: int | None = None
+
+    def render(self) -> str:
+        """``file:line:col: error: message``, the line, a caret, and the hint."""
+        head = f"{self.filename}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        parts = [head]
+        if self.source_line:
+            text = self.source_line.rstrip("\r\n").expandtabs(1)
+            width = 1
+            if self.end_column is not None and self.end_column > self.column:
+                width = min(self.end_column - self.column, max(1, len(text) - self.column + 1))
+            parts.append(f"    {text}")
+            parts.append("    " + " " * (self.column - 1) + "^" * width)
+        if self.hint:
+            parts.append(f"  hint: {self.hint}")
+        return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class RuleSyntaxError(LeadRulesError):
+    """A mistake in rule text, at a position.
+
+    ``filename``, ``line`` and ``column`` (1-based) describe the first mistake; ``diagnostics``
+    lists every mistake found (several when a file has more than one). ``str()`` shows each with
+    its line and a caret.
+    """
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        if not diagnostics:
+            raise ValueError("a RuleSyntaxError needs at least one diagnostic")
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        first = self.diagnostics[0]
+        self.filename: str = first.filename
+        self.line: int = first.line
+        self.column: int = first.column
+        self.message: str = first.message
+        self.hint: str | None = first.hint
+        super().__init__(self._render())
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return self.diagnostics
+
+    def _render(self) -> str:
+        if len(self.diagnostics) == 1:
+            return self.diagnostics[0].render()
+        head = f"{len(self.diagnostics)} problems in {self.filename}:"
+        return head + "\n\n" + "\n\n".join(d.render() for d in self.diagnostics)
+
+    def __str__(self) -> str:
+        return self._render()
+
+
+class RuleCheckError(RuleSyntaxError):
+    """The rule text parses but does not make sense: a definition used before it is defined, a
+    stage defined twice, an invalid regular expression, ..."""
+
+
+class SchemaError(RuleCheckError):
+    """The rules do not fit the schema they were compiled against: an unknown field, or an
+    operation that does not suit the field's type."""

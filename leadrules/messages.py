@@ -1,0 +1,241 @@
+"""Plain-words descriptions of what the parser expected and found, and hints for the mistakes
+rule writers commonly make."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from lark import Token
+
+__all__ = ["KEYWORDS", "describe_expected", "describe_token", "did_you_mean", "syntax_hint"]
+
+#: Terminal name -> how to say it to a marketer.
+_WORDS: dict[str, str] = {
+    "NUMBER": "a number",
+    "STRING": 'a quoted text like "GB"',
+    "DATE": "a date like 2026-01-15",
+    "DATETIME": "a date-time like 2026-01-15T10:00:00Z",
+    "WORD": "a name",
+    "BACKTICKED": "a `backticked name`",
+    "REGEX": "a pattern between slashes, like /vp|director/i",
+    "UNIT": "a unit of time (days, weeks, months, ...)",
+    "_NL": "the end of the line",
+    "$END": "the end of the file",
+    "_INDENT": "an indented line",
+    "_DEDENT": "the end of the group",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "LSQB": "`[`",
+    "RSQB": "`]`",
+    "COMMA": "`,`",
+    "SEMICOLON": "`;`",
+    "COLON": "`:`",
+    "PERCENT": "`%`",
+    "DOT": "`.`",
+    "EQUAL": "`=`",
+    "LESSTHAN": "`<`",
+    "MORETHAN": "`>`",
+    "_TIMES": "`times`",
+}
+
+#: Keywords of the language, by terminal name.
+KEYWORDS: dict[str, str] = {
+    name: name.lower()
+    for name in (
+        "WHEN PER UP TO DECAYING EVERY AS DISQUALIFY BECAUSE AT DEFINE GROUP MAX MIN OR AND NOT IS "
+        "IN BETWEEN CONTAINS STARTS ENDS WITH MATCHES MISSING PRESENT WHERE LEAST MOST WITHIN "
+        "SINCE BEFORE AFTER TRUE FALSE"
+    ).split()
+}
+_COMPARISONS = {"EQUAL", "LESSTHAN", "MORETHAN", "__ANON_0", "__ANON_1", "__ANON_2", "__ANON_3"}
+_STATEMENT_START = {"NUMBER", "DISQUALIFY", "DEFINE", "GROUP", "WORD"}
+_VALUE_START = {"NUMBER", "STRING", "DATE", "DATETIME", "TRUE", "FALSE", "LSQB"}
+_NAME_START = {"WORD", "BACKTICKED"}
+
+
+def _word(term: str) -> str | None:
+    if term in KEYWORDS:
+        return f"`{KEYWORDS[term]}`"
+    if term in _WORDS:
+        return _WORDS[term]
+    if term.startswith("__ANON") or term in _COMPARISONS:
+        return None
+    return None
+
+
+def describe_expected(expected: Iterable[str]) -> str:
+    """``{"WHEN", "PER"}`` -> "`when` or `per`"."""
+    terms = set(expected)
+    groups: list[str] = []
+    if terms & _COMPARISONS:
+        groups.append("a comparison like = or >=")
+        terms -= _COMPARISONS
+    if _VALUE_START <= terms | {"LSQB"} and len(terms & _VALUE_START) >= 4:
+        groups.append('a value (a number, a "text", a date, true/false or a [list])')
+        terms -= _VALUE_START
+    words = sorted({w for t in terms if (w := _word(t)) is not None})
+    # Keep it short: a long list of alternatives helps nobody.
+    words = groups + words
+    if not words:
+        return "something else"
+    if len(words) > 6:
+        words = [*words[:5], "..."]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def describe_token(token: Token | None, text: str = "", pos: int = 0) -> str:
+    if token is None:
+        ch = text[pos : pos + 1]
+        if not ch or ch == "\n":
+            return "the end of the line"
+        return f"`{ch}`"
+    kind = token.type
+    if kind == "$END":
+        return "the end of the file"
+    if kind == "_NL":
+        return "the end of the line"
+    if kind == "_INDENT":
+        return "an indented line"
+    if kind == "_DEDENT":
+        return "the end of the indented block"
+    if kind == "WORD":
+        return f"the word `{token}`"
+    if kind == "NUMBER":
+        return f"the number {token}"
+    if kind == "STRING":
+        return f"the text {token}"
+    if kind in KEYWORDS:
+        return f"`{str(token).lower()}`"
+    return f"`{token}`"
+
+
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.7) -> str | None:
+    """The closest candidate to ``word``, if any is close enough."""
+    options = {c.lower(): c for c in candidates}
+    match = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=cutoff)
+    return options[match[0]] if match else None
+
+
+def _line_before(text: str, pos: int) -> str:
+    start = text.rfind("\n", 0, pos) + 1
+    return text[start:pos]
+
+
+def syntax_hint(
+    text: str, pos: int, token: Token | None, expected: set[str]
+) -> tuple[str, str | None]:
+    """A message and a hint for a syntax error at ``pos``.
+
+    ``token`` is the unexpected token (None when the lexer met characters that start no token);
+    ``expected`` the terminal names the parser would have accepted there.
+    """
+    found = describe_token(token, text, pos)
+    rest = text[pos:]
+    before = _line_before(text, pos)
+    keywords_expected = {KEYWORDS[t] for t in expected if t in KEYWORDS}
+
+    # ---- characters that start no token
+    if token is None:
+        if re.match(r"[+-]\s+\d", rest):
+            sign = rest[0]
+            number = re.match(r"[+-]\s+([\d_.]+)", rest)
+            n = number.group(1) if number else "20"
+            return (
+                f"a space after `{sign}`: the sign must touch the number",
+                f"write `{sign}{n}` instead of `{sign} {n}`",
+            )
+        if rest.startswith("=>") or rest.startswith("->"):
+            return (f"`{rest[:2]}` is not part of the language", "write `when` instead")
+        if rest[:1] in "\"'":
+            return (
+                "this text has no closing quote",
+                f"end the text with {rest[0]} on the same line",
+            )
+        if rest.startswith("`"):
+            return ("this backticked name has no closing backtick", "end the name with `")
+        if rest.startswith("/"):
+            return (
+                "this pattern has no closing slash",
+                "write a pattern between slashes, like /vp|director/i",
+            )
+        if rest[:1] == ":" and {"WHEN", "PER"} <= expected:
+            return ("`:` is not how a rule says when it applies", "write `when` instead of `:`")
+        if rest[:1] == "%" and "UNIT" in expected:
+            return ("expected a unit of time after the number", "write e.g. `30 days`")
+        what = describe_expected(expected) if expected else None
+        message = f"unexpected {found}"
+        if what:
+            message += f": expected {what}"
+        return (message, None)
+
+    word = str(token)
+    kind = token.type
+
+    # ---- a score rule's points followed by something other than `when`/`per`
+    if {"WHEN", "PER"} <= expected:
+        if kind == "WORD" and word.lower() == "if":
+            return ("rules say `when`, not `if`", f"write `{before.strip()} when ...`")
+        suggestion = did_you_mean(word, ["when", "per"]) if kind == "WORD" else None
+        message = f"expected `when` or `per` after the points, found {found}"
+        if suggestion:
+            return (message, f"did you mean `{suggestion}`?")
+        return (message, "write `+20 when <condition>` or `+5 per <event>`")
+
+    if expected == {"WHEN"} and before.strip().lower().startswith("disqualify"):
+        if kind == "WORD" and word.lower() == "if":
+            return ("disqualify rules say `when`, not `if`", "write `disqualify when ...`")
+        return (f"expected `when` after `disqualify`, found {found}", "write `disqualify when ...`")
+
+    # ---- stage lines: `MQL 50`
+    if "AT" in expected and kind == "NUMBER" and re.fullmatch(r"\s*\S+\s*", before):
+        return (
+            f"expected `at` between the stage name and its threshold, found {found}",
+            f"write `{before.strip()} at {word}`",
+        )
+    if expected == {"NUMBER"} and before.rstrip().lower().endswith(" at"):
+        return (
+            f"a stage needs a score threshold after `at`, found {found}",
+            f"write e.g. `{before.strip()} 50`",
+        )
+
+    # ---- a unit of time that does not exist: `30 dayz`
+    if expected == {"UNIT"} and kind == "WORD":
+        suggestion = did_you_mean(
+            word, ["minutes", "hours", "days", "weeks", "months", "years"], 0.5
+        )
+        hint = f"did you mean `{suggestion}`?" if suggestion else None
+        return (
+            f"`{word}` is not a unit of time: use minutes, hours, days, weeks, months or years",
+            hint,
+        )
+
+    # ---- `and`/`or` with nothing after it
+    if kind in ("_NL", "$END") and before.rstrip().lower().split()[-1:] in (["and"], ["or"]):
+        last = before.rstrip().split()[-1]
+        return (
+            f"the line ends with `{last}`: a condition must follow it",
+            "finish the condition on the same line, or wrap a long condition in ( ) "
+            "to continue it on the next line",
+        )
+
+    # ---- misspelt keywords
+    if kind == "WORD" and keywords_expected:
+        suggestion = did_you_mean(word, keywords_expected)
+        if suggestion:
+            return (
+                f"unexpected {found}: expected {describe_expected(expected)}",
+                f"did you mean `{suggestion}`?",
+            )
+    if kind in ("_NL", "$END") and expected & _VALUE_START and not expected & _NAME_START:
+        return (f"expected a value, found {found}", None)
+    if kind == "_INDENT":
+        return (
+            "this line is indented but is not inside a group",
+            "remove the spaces at the start of the line, or put `group NAME:` above it",
+        )
+
+    return (f"unexpected {found}: expected {describe_expected(expected)}", None)

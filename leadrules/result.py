@@ -1,0 +1,325 @@
+"""The result of scoring one lead: immutable, explainable, JSON-ready.
+
+All points are :class:`decimal.Decimal`, so ``sum(c.points for c in result.contributions)`` is
+exactly ``result.score`` (binary floats would drift: 0.1 + 0.2 != 0.3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Literal
+
+import attrs
+
+from .values import show
+
+__all__ = [
+    "Clamp",
+    "Contribution",
+    "DecayInfo",
+    "Disqualification",
+    "EventRef",
+    "Evidence",
+    "Result",
+    "StageOutcome",
+    "Undecided",
+]
+
+#: How many matched events evidence keeps (the most recent); the count says how many in all.
+MAX_EVIDENCE_EVENTS = 5
+
+
+def _num(value: Decimal | int | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return str(value)
+    if value == value.to_integral_value():
+        return str(int(value))
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _signed(value: Decimal) -> str:
+    text = _num(value)
+    return text if text.startswith("-") else "+" + text
+
+
+def json_number(value: Decimal) -> int | float:
+    """A Decimal as JSON: an int when whole, else a float."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def json_value(value: Any) -> Any:
+    """Any lead value made JSON-safe."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    if isinstance(value, Decimal):
+        return json_number(value) if value.is_finite() else None
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [json_value(v) for v in value]
+    return show(value)
+
+
+@attrs.frozen(slots=True)
+class EventRef:
+    """An event that made a rule true: its name as the lead had it, and when it happened."""
+
+    name: str
+    at: dt.datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "at": None if self.at is None else self.at.isoformat()}
+
+
+@attrs.frozen(slots=True)
+class Evidence:
+    """A value that made a rule true (or false): the name as written in the rule, and what the
+    lead had. For events, ``value`` is how many matched and ``events`` the most recent of them."""
+
+    name: str
+    value: Any
+    events: tuple[EventRef, ...] = ()
+    is_event: bool = False
+
+    def describe(self) -> str:
+        if self.is_event:
+            count = int(self.value)
+            times = "time" if count == 1 else "times"
+            text = f"{self.name}: {count} {times}"
+            if self.events:
+                when = ", ".join(
+                    e.at.strftime("%Y-%m-%d") if e.at is not None else "?" for e in self.events
+                )
+                more = count - len(self.events)
+                text += f" (latest {when}" + (f", and {more} more)" if more > 0 else ")")
+            return text
+        return f"{self.name} = {show(self.value)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "value": json_value(self.value)}
+        if self.is_event:
+            data["events"] = [e.to_dict() for e in self.events]
+        return data
+
+
+@attrs.frozen(slots=True)
+class DecayInfo:
+    """How a decaying rule's points shrank: ``full_points`` at age 0, ``age`` of the latest
+    matching event, ``percent`` lost per ``every``."""
+
+    full_points: Decimal
+    age: dt.timedelta
+    percent: Decimal
+    every: str
+
+    def describe(self) -> str:
+        days = self.age.total_seconds() / 86400
+        return (
+            f"{_signed(self.full_points)} decayed {_num(self.percent)}% every {self.every}, "
+            f"latest event {days:.1f} days ago"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "full_points": json_number(self.full_points),
+            "age_seconds": self.age.total_seconds(),
+            "percent": json_number(self.percent),
+            "every": self.every,
+        }
+
+
+@attrs.frozen(slots=True)
+class Contribution:
+    """Points added to the score: by a rule that fired (``kind == "rule"``) or by a group's
+    limit (``kind == "clamp"``, usually negative: the points the limit took away)."""
+
+    points: Decimal
+    label: str
+    group: str | None
+    line: int
+    column: int
+    evidence: tuple[Evidence, ...] = ()
+    kind: Literal["rule", "clamp"] = "rule"
+    rule: str = ""  # the rule's source text
+    count: Decimal | None = None  # per rules: how many events or units were counted
+    uncapped_points: Decimal | None = None  # per rules: the points before `up to`
+    decay: DecayInfo | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "points": json_number(self.points),
+            "label": self.label,
+            "group": self.group,
+            "line": self.line,
+            "column": self.column,
+            "kind": self.kind,
+            "rule": self.rule,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+        if self.count is not None:
+            data["count"] = json_number(self.count)
+        if self.uncapped_points is not None:
+            data["uncapped_points"] = json_number(self.uncapped_points)
+        if self.decay is not None:
+            data["decay"] = self.decay.to_dict()
+        return data
+
+
+@attrs.frozen(slots=True)
+class Clamp:
+    """A limit that changed points: a group's ``max``/``min`` or a rule's ``up to``."""
+
+    kind: Literal["group max", "group min", "rule cap"]
+    target: str  # the group name, or the rule's label
+    limit: Decimal
+    before: Decimal
+    after: Decimal
+    line: int
+    column: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "target": self.target,
+            "limit": json_number(self.limit),
+            "before": json_number(self.before),
+            "after": json_number(self.after),
+            "line": self.line,
+            "column": self.column,
+        }
+
+
+@attrs.frozen(slots=True)
+class Disqualification:
+    """A disqualify rule that was true."""
+
+    reason: str
+    line: int
+    column: int
+    evidence: tuple[Evidence, ...] = ()
+    rule: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "line": self.line,
+            "column": self.column,
+            "rule": self.rule,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@attrs.frozen(slots=True)
+class Undecided:
+    """A rule whose condition was unknown because data was missing or unreadable."""
+
+    kind: Literal["score rule", "disqualify", "stage"]
+    label: str
+    line: int
+    column: int
+    missing: tuple[str, ...]  # the names whose values were missing
+    reasons: tuple[str, ...]  # every reason, in words
+
+    def describe(self) -> str:
+        return "; ".join(self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "line": self.line,
+            "column": self.column,
+            "missing": list(self.missing),
+            "reasons": list(self.reasons),
+        }
+
+
+@attrs.frozen(slots=True)
+class StageOutcome:
+    """How the lead stood against one stage."""
+
+    name: str
+    threshold: Decimal
+    reached: bool
+    condition: bool | None  # None: no condition, or the condition could not be decided
+    line: int
+    column: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "threshold": json_number(self.threshold),
+            "reached": self.reached,
+            "condition": self.condition,
+            "line": self.line,
+            "column": self.column,
+        }
+
+
+def _frozen_mapping(value: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen(slots=True)
+class Result:
+    """The score of one lead and everything that explains it."""
+
+    score: Decimal
+    stage: str | None
+    disqualified: bool
+    disqualifications: tuple[Disqualification, ...]
+    contributions: tuple[Contribution, ...]
+    groups: Mapping[str, Decimal] = attrs.field(converter=_frozen_mapping)
+    undecided: tuple[Undecided, ...]
+    warnings: tuple[str, ...]
+    next_stage: str | None
+    points_to_next_stage: Decimal | None
+    clamps: tuple[Clamp, ...]
+    stages: tuple[StageOutcome, ...]
+    now: dt.datetime
+    filename: str = "<rules>"
+
+    @property
+    def qualified(self) -> bool:
+        """Reached a stage and not disqualified."""
+        return self.stage is not None and not self.disqualified
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything in the result as JSON-ready data (numbers as int or float, times as
+        ISO-8601 text)."""
+        return {
+            "score": json_number(self.score),
+            "stage": self.stage,
+            "qualified": self.qualified,
+            "disqualified": self.disqualified,
+            "disqualifications": [d.to_dict() for d in self.disqualifications],
+            "contributions": [c.to_dict() for c in self.contributions],
+            "groups": {k: json_number(v) for k, v in self.groups.items()},
+            "clamps": [c.to_dict() for c in self.clamps],
+            "undecided": [u.to_dict() for u in self.undecided],
+            "warnings": list(self.warnings),
+            "next_stage": self.next_stage,
+            "points_to_next_stage": None
+            if self.points_to_next_stage is None
+            else json_number(self.points_to_next_stage),
+            "stages": [s.to_dict() for s in self.stages],
+            "now": self.now.isoformat(),
+        }
+
+    def explain(self) -> str:
+        """A readable account, line by line, of every point awarded and why."""
+        from .explain import explain
+
+        return explain(self)

@@ -1,0 +1,144 @@
+"""Compiled rule sets and the top-level functions of the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from . import ast
+from .checker import CheckedRules, check
+from .errors import InvalidArgument, LeadRulesError
+from .evaluator import evaluate_checked
+from .parser import parse
+from .result import Result
+
+__all__ = ["RuleSet", "compile", "evaluate", "load"]
+
+UTC = dt.timezone.utc
+
+
+def resolve_now(now: dt.datetime | None) -> dt.datetime:
+    """``now`` as an aware datetime: the current UTC time when None; naive taken as UTC."""
+    if now is None:
+        return dt.datetime.now(UTC)
+    if not isinstance(now, dt.datetime):
+        raise InvalidArgument(
+            f"now must be a datetime, not {type(now).__name__} ({now!r}); "
+            "for a date write datetime(2026, 1, 15, tzinfo=timezone.utc)"
+        )
+    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+
+class RuleSet:
+    """A checked rule file, ready to score leads. Make one with :func:`compile` or
+    :func:`load`; it is immutable and safe to share between threads."""
+
+    __slots__ = ("_checked", "schema")
+
+    def __init__(self, checked: CheckedRules, schema: Any = None) -> None:
+        self._checked = checked
+        self.schema = schema
+
+    @property
+    def filename(self) -> str:
+        return self._checked.file.filename
+
+    @property
+    def source(self) -> str:
+        return self._checked.file.source
+
+    @property
+    def checked(self) -> CheckedRules:
+        """The checked rule tree (definitions resolved) that backends evaluate."""
+        return self._checked
+
+    @property
+    def tree(self) -> ast.RuleFile:
+        """The parsed file, as written."""
+        return self._checked.file
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """Stage names, lowest threshold first."""
+        return tuple(s.name for s in self._checked.stages)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return tuple(g.name for g in self._checked.groups)
+
+    def evaluate(self, lead: Any, now: dt.datetime | None = None) -> Result:
+        """Score one lead: an attrs instance, a mapping, or any object with attributes."""
+        return evaluate_checked(self._checked, lead, resolve_now(now))
+
+    def evaluate_many(
+        self, leads: Iterable[Any], now: dt.datetime | None = None
+    ) -> Iterator[Result]:
+        """Score leads one at a time, lazily: the input is read as results are taken, so a
+        generator of a million leads is never held in memory. All leads are scored at the
+        same ``now`` (taken once, when the first result is asked for, if not given)."""
+        if isinstance(leads, (str, bytes)) or not isinstance(leads, Iterable):
+            raise InvalidArgument(
+                f"evaluate_many() takes an iterable of leads, not {type(leads).__name__}; "
+                "to score one lead use evaluate()"
+            )
+        return self._evaluate_many(leads, now)
+
+    def _evaluate_many(self, leads: Iterable[Any], now: dt.datetime | None) -> Iterator[Result]:
+        moment = resolve_now(now)
+        for lead in leads:
+            yield evaluate_checked(self._checked, lead, moment)
+
+    def __repr__(self) -> str:
+        rules = len(self._checked.score_rules)
+        return f"<RuleSet {self.filename!r}: {rules} score rules, stages {list(self.stages)}>"
+
+
+def compile(  # noqa: A001 - the API's name
+    source: str, schema: Any = None, filename: str = "<rules>"
+) -> RuleSet:
+    """Parse and check rule text. Raises RuleSyntaxError (a LeadRulesError) with the file,
+    line, column and a caret for any mistake."""
+    if not isinstance(filename, str):
+        raise InvalidArgument(f"filename must be text, not {type(filename).__name__}")
+    tree = parse(source, filename)
+    checked = check(tree)
+    if schema is not None:
+        from .schema import check_schema
+
+        check_schema(checked, schema)
+    return RuleSet(checked, schema)
+
+
+def load(path: str | os.PathLike[str], schema: Any = None) -> RuleSet:
+    """Read and compile a ``.leadrules`` file (UTF-8)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise LeadRulesError(f"could not read the rule file {os.fspath(path)!r}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise LeadRulesError(
+            f"the rule file {os.fspath(path)!r} is not UTF-8 text (byte {exc.start}); "
+            "save it as UTF-8"
+        ) from exc
+    return compile(text, schema=schema, filename=os.fspath(path))
+
+
+@functools.lru_cache(maxsize=256)
+def _compile_cached(source: str) -> RuleSet:
+    return compile(source)
+
+
+def evaluate(rules: RuleSet | str, lead: Any, now: dt.datetime | None = None) -> Result:
+    """Score one lead with a RuleSet, or with rule source text (compiled once and cached)."""
+    if isinstance(rules, RuleSet):
+        return rules.evaluate(lead, now)
+    if isinstance(rules, str):
+        return _compile_cached(rules).evaluate(lead, now)
+    raise InvalidArgument(
+        f"evaluate() takes a RuleSet or rule text, not {type(rules).__name__}; "
+        "compile rules with leadrules.compile(text) or leadrules.load(path)"
+    )

@@ -1,0 +1,236 @@
+"""Lead values: what counts as missing, and how messy data is read as numbers, dates, text and
+yes/no.
+
+Every converter returns either the converted value or a :class:`Problem` saying, in plain words,
+why the value could not be read. Converters never raise on lead data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+import attrs
+from dateutil import parser as date_parser
+
+__all__ = [
+    "MISSING",
+    "Missing",
+    "Problem",
+    "is_missing",
+    "show",
+    "to_bool",
+    "to_date",
+    "to_datetime",
+    "to_number",
+    "to_text",
+]
+
+UTC: Final = dt.timezone.utc
+
+
+class Missing:
+    """The marker for a value that is absent."""
+
+    _instance: Missing | None = None
+
+    def __new__(cls) -> Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Final = Missing()
+
+
+@attrs.frozen(slots=True)
+class Problem:
+    """A value that could not be read as what a comparison needed."""
+
+    value: Any
+    wanted: str  # "a number", "a date", ...
+
+    def describe(self, name: str) -> str:
+        return f"{name}: could not read {show(self.value)} as {self.wanted}"
+
+
+def is_missing(value: Any) -> bool:
+    """Absent, None, a blank string, or a float NaN (as spreadsheets and pandas produce)."""
+    if value is None or value is MISSING:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    return False
+
+
+def show(value: Any, limit: int = 60) -> str:
+    """A short, readable rendering of a lead value for explanations and warnings."""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    elif isinstance(value, dt.datetime):
+        text = value.isoformat()
+    elif isinstance(value, str):
+        text = repr(value)
+    else:
+        try:
+            text = repr(value)
+        except Exception:  # a user object whose repr fails must not break scoring
+            text = f"<{type(value).__name__}>"
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text
+
+
+# ------------------------------------------------------------------------------- numbers
+
+_NUMBER_TEXT = re.compile(
+    r"""[+-]?(
+        \d{1,3}(,\d{3})+(\.\d+)?     # 1,200 or 12,500.50
+      | \d+(_\d+)*(\.\d+)?           # 1200, 10_000, 12.5
+      | \.\d+                        # .5
+    )([eE][+-]?\d+)?""",
+    re.VERBOSE,
+)
+
+
+def to_number(value: Any) -> Decimal | Problem:
+    """A number as a Decimal. Text like ``" 1,200 "`` or ``"12.5"`` is converted; booleans,
+    dates and anything unreadable are problems."""
+    if isinstance(value, bool):
+        return Problem(value, "a number")
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else Problem(value, "a number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if math.isinf(value) or math.isnan(value):
+            return Problem(value, "a number")
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        text = value.strip()
+        if _NUMBER_TEXT.fullmatch(text):
+            try:
+                return Decimal(text.replace(",", "").replace("_", ""))
+            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+                return Problem(value, "a number")
+        return Problem(value, "a number")
+    # Other numeric types (numpy scalars, fractions): go through float, without trusting them.
+    try:
+        as_float = float(value)
+    except Exception:
+        return Problem(value, "a number")
+    if math.isinf(as_float) or math.isnan(as_float):
+        return Problem(value, "a number")
+    return Decimal(repr(as_float))
+
+
+# ------------------------------------------------------------------------------- dates
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def to_datetime(value: Any) -> dt.datetime | Problem:
+    """An aware UTC-comparable datetime. Naive values are taken as UTC; a date is midnight UTC;
+    ints and floats are epoch seconds; text is read with python-dateutil (ISO 8601 first)."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, bool):
+        return Problem(value, "a date")
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            return dt.datetime.fromtimestamp(float(value), tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return Problem(value, "a date")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return Problem(value, "a date")
+        parsed: dt.datetime | None = None
+        try:
+            parsed = date_parser.isoparse(text)
+        except (ValueError, OverflowError):
+            try:
+                parsed = date_parser.parse(text)
+            except (ValueError, OverflowError, TypeError, date_parser.ParserError):
+                return Problem(value, "a date")
+        except Exception:  # pragma: no cover - dateutil may raise odd errors on odd text
+            return Problem(value, "a date")
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    return Problem(value, "a date")
+
+
+def to_date(value: Any) -> dt.date | Problem:
+    """A calendar date. A date-time becomes its UTC date."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return Problem(value, "a date")
+    moment = to_datetime(value)
+    if isinstance(moment, Problem):
+        return moment
+    return moment.astimezone(UTC).date()
+
+
+# ------------------------------------------------------------------------------- text, yes/no
+
+_FALSE_WORDS: Final = frozenset({"false", "no", "off", "0", "n", "f"})
+_TRUE_WORDS: Final = frozenset({"true", "yes", "on", "1", "y", "t"})
+
+
+def to_text(value: Any) -> str | Problem:
+    """Text for text comparisons: case-folded and stripped. Numbers become their plain digits
+    (``1200``, ``12.5``); yes/no values become ``true``/``false``."""
+    if isinstance(value, str):
+        return value.strip().casefold()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return format(Decimal(value).normalize(), "f") if value == int(value) else str(value)
+    if isinstance(value, float):
+        if math.isinf(value) or math.isnan(value):
+            return Problem(value, "text")
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat().casefold()
+    return Problem(value, "text")
+
+
+def to_bool(value: Any) -> bool | Problem:
+    """A yes/no: booleans as they are; numbers true unless zero; text false for ``false``,
+    ``no``, ``off``, ``0`` (any case), true otherwise; collections true unless empty."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float, Decimal)):
+        return value != 0
+    if isinstance(value, str):
+        return value.strip().casefold() not in _FALSE_WORDS
+    if isinstance(value, (dt.date, dt.datetime)):
+        return True
+    if isinstance(value, (list, tuple, set, frozenset, Mapping)):
+        return len(value) > 0
+    return Problem(value, "yes or no")
+
+
+def is_true_word(text: str) -> bool:
+    return text.strip().casefold() in _TRUE_WORDS
