@@ -1,10 +1,10 @@
 """leadrules: lead scoring and qualification rules as plain text.
 
-    >>> import leadrules
-    >>> rules = leadrules.compile(
-    ...     "+20 when downloaded whitepaper; disqualify when country != 'GB'; MQL at 50")
-    >>> leadrules.evaluate(rules, {"downloaded_whitepaper": True, "country": "GB"}).score
-    Decimal('20')
+>>> import leadrules
+>>> rules = leadrules.compile(
+...     "+20 when downloaded whitepaper; disqualify when country != 'GB'; MQL at 50")
+>>> leadrules.evaluate(rules, {"downloaded_whitepaper": True, "country": "GB"}).score
+Decimal('20')
 """
 
 from .errors import (

@@ -21,6 +21,7 @@ import attrs
 __all__ = [
     "And",
     "Between",
+    "Compare",
     "Cond",
     "Count",
     "Decay",
@@ -38,7 +39,6 @@ __all__ = [
     "Not",
     "Or",
     "Presence",
-    "Compare",
     "RuleFile",
     "ScoreRule",
     "Span",
@@ -294,7 +294,9 @@ class DefRef:
     span: Span = attrs.field(eq=False, default=NOWHERE)
 
 
-Cond: TypeAlias = "And | Or | Not | Compare | In | Between | TextTest | Matches | Presence | Fact | DefRef"
+Cond: TypeAlias = (
+    "And | Or | Not | Compare | In | Between | TextTest | Matches | Presence | Fact | DefRef"
+)
 
 # ---------------------------------------------------------------------------- statements
 

@@ -69,9 +69,7 @@ class _Checker:
         self.lines = file.source.splitlines()
         self.problems: list[Diagnostic] = []
         self.defined: dict[str, ast.Define] = {}
-        self.all_definitions = {
-            s.name.key: s for s in file.statements if isinstance(s, ast.Define)
-        }
+        self.all_definitions = {s.name.key: s for s in file.statements if isinstance(s, ast.Define)}
 
     # ---- reporting
 
@@ -199,7 +197,7 @@ class _Checker:
 
     def score_rule(self, rule: ast.ScoreRule) -> ast.ScoreRule:
         condition = None if rule.condition is None else self.cond(rule.condition)
-        per = rule.per
+        per: ast.Fact | None = rule.per
         if per is not None:
             if per.name.key in self.all_definitions:
                 self.error(
@@ -208,7 +206,8 @@ class _Checker:
                     "write `+N when <definition>` to give points once",
                 )
             else:
-                per = self.fact(per)
+                checked_per = self.fact(per)
+                per = checked_per if isinstance(checked_per, ast.Fact) else per
         if rule.decay is not None:
             target = condition if condition is not None else per
             if not any(isinstance(n, ast.Fact) for n in ast.walk(target)):
@@ -230,9 +229,13 @@ class _Checker:
 
     def cond(self, node: ast.Cond, *, in_where: bool = False) -> ast.Cond:
         if isinstance(node, ast.And):
-            return attrs.evolve(node, operands=tuple(self.cond(o, in_where=in_where) for o in node.operands))
+            return attrs.evolve(
+                node, operands=tuple(self.cond(o, in_where=in_where) for o in node.operands)
+            )
         if isinstance(node, ast.Or):
-            return attrs.evolve(node, operands=tuple(self.cond(o, in_where=in_where) for o in node.operands))
+            return attrs.evolve(
+                node, operands=tuple(self.cond(o, in_where=in_where) for o in node.operands)
+            )
         if isinstance(node, ast.Not):
             return attrs.evolve(node, operand=self.cond(node.operand, in_where=in_where))
         if isinstance(node, ast.Fact):
@@ -267,7 +270,7 @@ class _Checker:
                     node.span,
                     f"`{node.op}` takes one text, not a list",
                     f"to test several, join tests with `or`: "
-                    f"`{node.name} {node.op} \"a\" or {node.name} {node.op} \"b\"`",
+                    f'`{node.name} {node.op} "a" or {node.name} {node.op} "b"`',
                 )
             elif not isinstance(node.value, str):
                 self.scalar(node.value, node.span, f"after `{node.op}`")
@@ -377,8 +380,7 @@ class _Checker:
         if _comparable(low, high) and _less(high, low):
             self.error(
                 node.span,
-                "the first value of `between` is larger than the second, so it can never be "
-                "true",
+                "the first value of `between` is larger than the second, so it can never be true",
                 f"swap them: `{node.name} between {_literal(high)} and {_literal(low)}`",
             )
 
@@ -440,4 +442,3 @@ def iter_conditions(rules: CheckedRules) -> Iterable[ast.Cond]:
     for stage in rules.stages:
         if stage.condition is not None:
             yield stage.condition
-

@@ -86,11 +86,17 @@ def duration_delta(duration: ast.Duration) -> relativedelta | dt.timedelta:
     if duration.unit in ("months", "years"):
         whole = int(amount)
         if amount == whole:
-            return relativedelta(**{duration.unit: whole})
+            return _calendar(duration.unit, whole, 0.0)
         # Fractions of calendar months/years: whole units calendar-aware, the rest as days.
         days = float(amount - whole) * (30.436875 if duration.unit == "months" else 365.2425)
-        return relativedelta(**{duration.unit: whole}, days=days)
+        return _calendar(duration.unit, whole, days)
     return dt.timedelta(**{duration.unit: float(amount)})
+
+
+def _calendar(unit: str, whole: int, days: float) -> relativedelta:
+    if unit == "months":
+        return relativedelta(months=whole) + dt.timedelta(days=days)
+    return relativedelta(years=whole) + dt.timedelta(days=days)
 
 
 def subtract(now: dt.datetime, duration: ast.Duration) -> dt.datetime:
@@ -120,7 +126,7 @@ def _compare_moments(value: dt.date | dt.datetime, bound: dt.date | dt.datetime)
     else:
         a = value.astimezone(UTC).date() if isinstance(value, dt.datetime) else value
         b = bound.astimezone(UTC).date() if isinstance(bound, dt.datetime) else bound
-    return (a > b) - (a < b)
+    return int(a > b) - int(a < b)
 
 
 # ----------------------------------------------------------------------------- events
@@ -163,7 +169,9 @@ class EventIndex:
             else:
                 parsed = to_datetime(raw_at)
                 if isinstance(parsed, Problem):
-                    warn(f"events[{position}] ({raw_name}): could not read {show(raw_at)} as a time")
+                    warn(
+                        f"events[{position}] ({raw_name}): could not read {show(raw_at)} as a time"
+                    )
                     at = None
                 else:
                     at = parsed
@@ -198,7 +206,7 @@ class Evaluation:
         self.now = now
         self.lead = Record(lead)
         self.warnings: dict[str, None] = {}
-        self._events: EventIndex | None | bool = False
+        self._events: EventIndex | bool | None = False
         self._definitions: dict[int, Outcome] = {}
         self._line = 0
         if not isinstance(lead, (Mapping, object)) or lead is None:  # pragma: no cover
@@ -379,14 +387,13 @@ class Evaluation:
         name = str(node.name)
         raw = rec.get(node.name)
         if raw is not MISSING or not top:
-            if node.count is not None or node.where is not None:
-                if raw is not MISSING:
-                    text = (
-                        f"{name} is a field of the lead, not an event: "
-                        "`at least`, `at most` and `where` count events"
-                    )
-                    self.warn(text)
-                    return Outcome(None, (), (Unknown(name, text),))
+            if raw is not MISSING and (node.count is not None or node.where is not None):
+                text = (
+                    f"{name} is a field of the lead, not an event: "
+                    "`at least`, `at most` and `where` count events"
+                )
+                self.warn(text)
+                return Outcome(None, (), (Unknown(name, text),))
             if is_missing(raw):
                 return Outcome(None, (), (Unknown(name, "missing"),))
             if node.windows:
@@ -534,7 +541,7 @@ class Evaluation:
             index = self.events()
             if index is None:
                 return _undecided("score rule", label, rule.span, (Unknown(name, "missing"),))
-            definite, uncertain, unknowns = self.match_events(fact, index)
+            definite, uncertain, _unknowns = self.match_events(fact, index)
             if uncertain:
                 self.warn(f"{name}: {uncertain} event(s) could not be decided and were not counted")
             count = Decimal(len(definite))
@@ -672,22 +679,21 @@ class Evaluation:
             )
         self._line = 0
         reached_stages = [o for o in outcomes if o.reached]
-        stage = None if disqualified or not reached_stages else reached_stages[-1].name
+        stage_name = None if disqualified or not reached_stages else reached_stages[-1].name
         next_stage = None
         to_next = None
         if not disqualified:
-            floor = reached_stages[-1].threshold if reached_stages and stage else None
+            floor = reached_stages[-1].threshold if reached_stages else None
             for o in outcomes:
-                if floor is None or o.threshold > floor:
-                    if not o.reached:
-                        next_stage = o.name
-                        to_next = max(Decimal(0), o.threshold - score)
-                        break
+                if (floor is None or o.threshold > floor) and not o.reached:
+                    next_stage = o.name
+                    to_next = max(Decimal(0), o.threshold - score)
+                    break
         for problem in self.lead.problems:
             self.warn(problem)
         return Result(
             score=score,
-            stage=stage,
+            stage=stage_name,
             disqualified=disqualified,
             disqualifications=tuple(disqualifications),
             contributions=tuple(contributions),

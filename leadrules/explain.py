@@ -47,7 +47,9 @@ def explain(result: Result) -> str:
                 f"{_num(result.points_to_next_stage)} more points needed"
             )
         else:
-            out.append(f"Next stage: {result.next_stage} (score is enough; its condition is not met)")
+            out.append(
+                f"Next stage: {result.next_stage} (score is enough; its condition is not met)"
+            )
     out.append("")
 
     seen_groups: list[str] = []

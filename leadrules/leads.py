@@ -59,7 +59,7 @@ class Lead:
     def __init__(
         self,
         *,
-        id: str | None = None,  # noqa: A002 - a lead's id is called id
+        id: str | None = None,
         email: str | None = None,
         first_name: str | None = None,
         last_name: str | None = None,
@@ -71,7 +71,7 @@ class Lead:
         events: Iterable[Event] = (),
         **extra: Any,
     ) -> None:
-        self.__attrs_init__(  # type: ignore[attr-defined]
+        self.__attrs_init__(
             id=id,
             email=email,
             first_name=first_name,

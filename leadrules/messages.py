@@ -43,11 +43,44 @@ _WORDS: dict[str, str] = {
 #: Keywords of the language, by terminal name.
 KEYWORDS: dict[str, str] = {
     name: name.lower()
-    for name in (
-        "WHEN PER UP TO DECAYING EVERY AS DISQUALIFY BECAUSE AT DEFINE GROUP MAX MIN OR AND NOT IS "
-        "IN BETWEEN CONTAINS STARTS ENDS WITH MATCHES MISSING PRESENT WHERE LEAST MOST WITHIN "
-        "SINCE BEFORE AFTER TRUE FALSE"
-    ).split()
+    for name in [
+        "WHEN",
+        "PER",
+        "UP",
+        "TO",
+        "DECAYING",
+        "EVERY",
+        "AS",
+        "DISQUALIFY",
+        "BECAUSE",
+        "AT",
+        "DEFINE",
+        "GROUP",
+        "MAX",
+        "MIN",
+        "OR",
+        "AND",
+        "NOT",
+        "IS",
+        "IN",
+        "BETWEEN",
+        "CONTAINS",
+        "STARTS",
+        "ENDS",
+        "WITH",
+        "MATCHES",
+        "MISSING",
+        "PRESENT",
+        "WHERE",
+        "LEAST",
+        "MOST",
+        "WITHIN",
+        "SINCE",
+        "BEFORE",
+        "AFTER",
+        "TRUE",
+        "FALSE",
+    ]
 }
 _COMPARISONS = {"EQUAL", "LESSTHAN", "MORETHAN", "__ANON_0", "__ANON_1", "__ANON_2", "__ANON_3"}
 _STATEMENT_START = {"NUMBER", "DISQUALIFY", "DEFINE", "GROUP", "WORD"}
@@ -72,7 +105,7 @@ def describe_expected(expected: Iterable[str]) -> str:
     if terms & _COMPARISONS:
         groups.append("a comparison like = or >=")
         terms -= _COMPARISONS
-    if _VALUE_START <= terms | {"LSQB"} and len(terms & _VALUE_START) >= 4:
+    if terms | {"LSQB"} >= _VALUE_START and len(terms & _VALUE_START) >= 4:
         groups.append('a value (a number, a "text", a date, true/false or a [list])')
         terms -= _VALUE_START
     words = sorted({w for t in terms if (w := _word(t)) is not None})
@@ -126,13 +159,15 @@ def _line_before(text: str, pos: int) -> str:
 
 
 def syntax_hint(
-    text: str, pos: int, token: Token | None, expected: set[str]
+    text: str, pos: int | None, token: Token | None, expected: set[str]
 ) -> tuple[str, str | None]:
     """A message and a hint for a syntax error at ``pos``.
 
     ``token`` is the unexpected token (None when the lexer met characters that start no token);
     ``expected`` the terminal names the parser would have accepted there.
     """
+    if pos is None:
+        pos = len(text)
     found = describe_token(token, text, pos)
     rest = text[pos:]
     before = _line_before(text, pos)

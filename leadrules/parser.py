@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterator
-from pathlib import Path
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, NoReturn
 
 from lark import Lark, Token, Transformer, v_args
@@ -26,7 +26,7 @@ from lark.indenter import DedentError, Indenter
 
 from . import ast
 from .errors import Diagnostic, RuleSyntaxError
-from .messages import describe_expected, describe_token, syntax_hint
+from .messages import describe_expected, syntax_hint
 
 __all__ = ["GRAMMAR_PATH", "find_comments", "parse"]
 
@@ -41,7 +41,7 @@ class _Indenter(Indenter):
     DEDENT_type = "_DEDENT"
     tab_len = 4
 
-    def handle_NL(self, token: Token) -> Iterator[Token]:  # noqa: N802 - Lark's name
+    def handle_NL(self, token: Token) -> Iterator[Token]:
         indent = token.rsplit("\n", 1)[-1]
         if "\t" in indent and self.paren_level == 0:
             raise _IndentProblem(
@@ -106,7 +106,12 @@ def _line_of(text: str, line: int) -> str:
 
 
 def _diagnostic(
-    text: str, filename: str, message: str, line: int, column: int, hint: str | None = None,
+    text: str,
+    filename: str,
+    message: str,
+    line: int,
+    column: int,
+    hint: str | None = None,
     end_column: int | None = None,
 ) -> Diagnostic:
     return Diagnostic(
@@ -402,7 +407,7 @@ class _ToAst(Transformer[Token, Any]):
                 decay = value
             else:
                 if label is not None:
-                    raise _LiteralProblem("this rule has two labels (`as \"...\"`)", tok)
+                    raise _LiteralProblem('this rule has two labels (`as "..."`)', tok)
                 label = value
         if per:
             what = "per " + " ".join(self.source[target.span.start : target.span.end].split())

@@ -96,9 +96,7 @@ class RuleSet:
         return f"<RuleSet {self.filename!r}: {rules} score rules, stages {list(self.stages)}>"
 
 
-def compile(  # noqa: A001 - the API's name
-    source: str, schema: Any = None, filename: str = "<rules>"
-) -> RuleSet:
+def compile(source: str, schema: Any = None, filename: str = "<rules>") -> RuleSet:
     """Parse and check rule text. Raises RuleSyntaxError (a LeadRulesError) with the file,
     line, column and a caret for any mistake."""
     if not isinstance(filename, str):
@@ -118,7 +116,9 @@ def load(path: str | os.PathLike[str], schema: Any = None) -> RuleSet:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except OSError as exc:
-        raise LeadRulesError(f"could not read the rule file {os.fspath(path)!r}: {exc.strerror}") from exc
+        raise LeadRulesError(
+            f"could not read the rule file {os.fspath(path)!r}: {exc.strerror}"
+        ) from exc
     except UnicodeDecodeError as exc:
         raise LeadRulesError(
             f"the rule file {os.fspath(path)!r} is not UTF-8 text (byte {exc.start}); "

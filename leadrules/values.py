@@ -176,9 +176,9 @@ def to_datetime(value: Any) -> dt.datetime | Problem:
 def to_date(value: Any) -> dt.date | Problem:
     """A calendar date. A date-time becomes its UTC date."""
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        return value.date()
+        moment = value.astimezone(UTC) if value.tzinfo is not None else value
+        day: dt.date = moment.date()
+        return day
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
@@ -186,10 +186,11 @@ def to_date(value: Any) -> dt.date | Problem:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             return Problem(value, "a date")
-    moment = to_datetime(value)
-    if isinstance(moment, Problem):
-        return moment
-    return moment.astimezone(UTC).date()
+    parsed = to_datetime(value)
+    if isinstance(parsed, Problem):
+        return parsed
+    as_date: dt.date = parsed.astimezone(UTC).date()
+    return as_date
 
 
 # ------------------------------------------------------------------------------- text, yes/no
