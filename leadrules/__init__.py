@@ -15,6 +15,7 @@ from .errors import (
     RuleSyntaxError,
     SchemaError,
 )
+from .format import format
 from .leads import Event, Lead
 from .result import (
     Clamp,
@@ -53,5 +54,6 @@ __all__ = [
     "__version__",
     "compile",
     "evaluate",
+    "format",
     "load",
 ]

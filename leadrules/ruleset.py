@@ -10,7 +10,7 @@ from typing import Any
 
 from . import ast
 from .checker import CheckedRules, check
-from .errors import InvalidArgument, LeadRulesError
+from .errors import Diagnostic, InvalidArgument, LeadRulesError
 from .evaluator import evaluate_checked
 from .parser import parse
 from .result import Result
@@ -90,6 +90,14 @@ class RuleSet:
         moment = resolve_now(now)
         for lead in leads:
             yield evaluate_checked(self._checked, lead, moment)
+
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Warnings about the rules themselves (never about a lead), each with a position:
+        score bounds, stages that can never or always be reached, rules that can never fire,
+        duplicates, caps that never bind. See docs/checking.md."""
+        from .analysis import analyze
+
+        return analyze(self._checked)
 
     def __repr__(self) -> str:
         rules = len(self._checked.score_rules)
