@@ -173,6 +173,26 @@ def syntax_hint(
     before = _line_before(text, pos)
     keywords_expected = {KEYWORDS[t] for t in expected if t in KEYWORDS}
 
+    # ---- mistakes recognised from the text itself
+    if rest.startswith("=>") or rest.startswith("->"):
+        return (f"`{rest[:2]}` is not part of the language", "write `when` instead")
+    if rest[:1] == ":" and {"WHEN", "PER"} <= expected:
+        return ("`:` is not how a rule says when it applies", "write `when` instead of `:`")
+    opener = unclosed_bracket(text, pos)
+    error_line = text.count("\n", 0, pos) + 1
+    if opener is not None and (expected & {"RPAR", "RSQB"} or opener[1] < error_line):
+        char, line, _ = opener
+        closer = ")" if char == "(" else "]"
+        what = "parenthesis" if char == "(" else "list"
+        return (
+            f"the {what} opened with `{char}` on line {line} is never closed",
+            f"add `{closer}` at the end of the {what}",
+        )
+    if {"NOT", "LPAR", "WORD"} <= expected and kind_of(token) in ("_NL", "$END", "_DEDENT"):
+        keyword = before.rstrip().split()[-1].lower() if before.strip() else ""
+        after = f" after `{keyword}`" if keyword in ("when", "and", "or", "not") else ""
+        return (f"expected a condition{after}, found {found}", 'write e.g. `when country = "GB"`')
+
     # ---- characters that start no token
     if token is None:
         if re.match(r"[+-]\s+\d", rest):
@@ -183,8 +203,6 @@ def syntax_hint(
                 f"a space after `{sign}`: the sign must touch the number",
                 f"write `{sign}{n}` instead of `{sign} {n}`",
             )
-        if rest.startswith("=>") or rest.startswith("->"):
-            return (f"`{rest[:2]}` is not part of the language", "write `when` instead")
         if rest[:1] in "\"'":
             return (
                 "this text has no closing quote",
@@ -197,14 +215,10 @@ def syntax_hint(
                 "this pattern has no closing slash",
                 "write a pattern between slashes, like /vp|director/i",
             )
-        if rest[:1] == ":" and {"WHEN", "PER"} <= expected:
-            return ("`:` is not how a rule says when it applies", "write `when` instead of `:`")
         if rest[:1] == "%" and "UNIT" in expected:
             return ("expected a unit of time after the number", "write e.g. `30 days`")
         what = describe_expected(expected) if expected else None
-        message = f"unexpected {found}"
-        if what:
-            message += f": expected {what}"
+        message = f"expected {what}, found {found}" if what else f"unexpected {found}"
         return (message, None)
 
     word = str(token)
@@ -262,7 +276,7 @@ def syntax_hint(
         suggestion = did_you_mean(word, keywords_expected)
         if suggestion:
             return (
-                f"unexpected {found}: expected {describe_expected(expected)}",
+                f"expected {describe_expected(expected)}, found {found}",
                 f"did you mean `{suggestion}`?",
             )
     if kind in ("_NL", "$END") and expected & _VALUE_START and not expected & _NAME_START:
@@ -273,4 +287,39 @@ def syntax_hint(
             "remove the spaces at the start of the line, or put `group NAME:` above it",
         )
 
-    return (f"unexpected {found}: expected {describe_expected(expected)}", None)
+    return (f"expected {describe_expected(expected)}, found {found}", None)
+
+
+def kind_of(token: Token | None) -> str | None:
+    return None if token is None else token.type
+
+
+def unclosed_bracket(text: str, pos: int) -> tuple[str, int, int] | None:
+    """The innermost ``(`` or ``[`` still open at ``pos``, as (char, line, column), skipping
+    quoted text, patterns, backticked names and comments; None when all are closed."""
+    stack: list[tuple[str, int, int]] = []
+    line, column = 1, 0
+    quote: str | None = None
+    i = 0
+    while i < pos and i < len(text):
+        ch = text[i]
+        column += 1
+        if ch == "\n":
+            line, column = line + 1, 0
+            quote = None
+        elif quote is not None:
+            if ch == "\\" and quote not in "`#":
+                i += 1
+                column += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "\"'`/":
+            quote = ch
+        elif ch == "#":
+            quote = "#"
+        elif ch in "([":
+            stack.append((ch, line, column))
+        elif ch in ")]" and stack:
+            stack.pop()
+        i += 1
+    return stack[-1] if stack else None

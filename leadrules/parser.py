@@ -6,13 +6,16 @@ The Lark tree never leaves this module. Syntax errors are turned into
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
 
+import attrs
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import (
     LarkError,
@@ -138,6 +141,10 @@ def _translate(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
     if isinstance(exc, UnexpectedToken):
         token = exc.token
         expected = set(exc.expected)
+        interactive = getattr(exc, "interactive_parser", None)
+        if interactive is not None:
+            with contextlib.suppress(Exception):  # else fall back to Lark's own list
+                expected = set(interactive.accepts())
         if token.type == "$END":
             line, column = _end_position(text)
         elif token.type in ("_NL", "_DEDENT", "_INDENT"):
@@ -229,15 +236,7 @@ def parse(text: str, filename: str = "<rules>") -> ast.RuleFile:
     if source.startswith("\ufeff"):
         source = source[1:]
     body = source if source.endswith("\n") else source + "\n"
-    try:
-        tree = _lark().parse(body)
-    except UnexpectedInput as exc:
-        _raise([_translate(exc, body, filename)])
-    except _IndentProblem as exc:
-        _raise([_diagnostic(body, filename, exc.message, exc.line, 1, exc.hint)])
-    except LarkError as exc:  # pragma: no cover - defensive: any other Lark failure
-        line, column = _end_position(body)
-        _raise([_diagnostic(body, filename, f"could not read the rules: {exc}", line, column)])
+    tree = _parse_all(body, filename)
     try:
         statements = _ToAst(body).transform(tree)
     except VisitError as exc:
@@ -255,6 +254,67 @@ def parse(text: str, filename: str = "<rules>") -> ast.RuleFile:
         source=body,
         comments=find_comments(body),
     )
+
+
+#: At most this many syntax errors are reported for one file.
+MAX_ERRORS = 20
+_PLACEHOLDER_RULE = "+0 when recovered"
+_PLACEHOLDER_GROUP = "group recovered:"
+_UNCLOSED = "is never closed"  # after an unclosed bracket, later errors are only echoes
+
+
+def _first_error(text: str, filename: str) -> tuple[Any, Diagnostic | None]:
+    """Parse ``text``: (tree, None), or (None, the first syntax error)."""
+    first = re.match(r"[ \t]+[^\s#]", text)
+    if first is not None:
+        return None, _diagnostic(
+            text,
+            filename,
+            "this line is indented but is not inside a group",
+            1,
+            1,
+            "remove the spaces at the start of the line, or put `group NAME:` above it",
+        )
+    try:
+        return _lark().parse(text), None
+    except UnexpectedInput as exc:
+        return None, _translate(exc, text, filename)
+    except _IndentProblem as exc:
+        return None, _diagnostic(text, filename, exc.message, exc.line, 1, exc.hint)
+    except LarkError as exc:  # pragma: no cover - defensive: any other Lark failure
+        line, column = _end_position(text)
+        return None, _diagnostic(text, filename, f"could not read the rules: {exc}", line, column)
+
+
+def _parse_all(body: str, filename: str) -> Any:
+    """The parse tree of ``body``, or RuleSyntaxError listing every syntax error found.
+
+    After an error, the statement line it is on is replaced by a harmless placeholder of the
+    same indentation (line numbers stay true) and parsing starts again, until the file parses,
+    MAX_ERRORS are found, or an error repeats on a line already replaced.
+    """
+    tree, error = _first_error(body, filename)
+    if error is None:
+        return tree
+    errors = [error]
+    lines = body.split("\n")
+    replaced: set[int] = set()
+    while len(errors) < MAX_ERRORS:
+        line = errors[-1].line
+        if line in replaced or not 1 <= line <= len(lines):
+            break
+        replaced.add(line)
+        original = lines[line - 1]
+        indent = original[: len(original) - len(original.lstrip(" \t"))].replace("\t", "    ")
+        if line == 1 and not original.strip().lower().startswith("group"):
+            indent = ""
+        is_group = original.strip().lower().startswith("group")
+        lines[line - 1] = indent + (_PLACEHOLDER_GROUP if is_group else _PLACEHOLDER_RULE)
+        _, error = _first_error("\n".join(lines), filename)
+        if error is None or error.line in replaced or _UNCLOSED in errors[-1].message:
+            break
+        errors.append(attrs.evolve(error, source_line=_line_of(body, error.line)))
+    raise RuleSyntaxError(errors)
 
 
 # ------------------------------------------------------------------------------------ AST
