@@ -217,9 +217,9 @@ def syntax_hint(
             )
         if rest[:1] == "%" and "UNIT" in expected:
             return ("expected a unit of time after the number", "write e.g. `30 days`")
-        what = describe_expected(expected) if expected else None
-        message = f"expected {what}, found {found}" if what else f"unexpected {found}"
-        return (message, None)
+        if expected:
+            return (f"expected {describe_expected(expected)}, found {found}", None)
+        return (f"unexpected {found}", None)
 
     word = str(token)
     kind = token.type
