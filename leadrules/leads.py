@@ -190,10 +190,28 @@ class Record:
             return None
 
     def lookup(self, text: str, exact: bool = False) -> Any:
-        """The value of one name (no dots), or the ``_ABSENT`` marker."""
+        """The value of one name (no dots), or the ``_ABSENT`` marker.
+
+        A field spelt exactly as written wins; then (unless the name was backticked, and so
+        wanted exactly) the snake_case spelling (``company size`` -> ``company_size``); then
+        any field whose name matches once case and separators are ignored (the first such
+        field, in the lead's own order).
+        """
+        obj = self.obj
+        if type(obj) is dict and not text.startswith("_"):
+            # Fast path for plain dicts (JSON): the same answer as the general path below.
+            if text in obj:
+                return obj[text]
+            snake = text.replace(" ", "_")
+            if not exact and snake in obj:
+                return obj[snake]
         exact_index, normal_index = self._index()
-        if exact and text in exact_index:
+        if text in exact_index:
             return self._read(exact_index[text])
+        if not exact:
+            snake = text.replace(" ", "_")
+            if snake in exact_index:
+                return self._read(exact_index[snake])
         token = normal_index.get(normalize_name(text))
         if token is None:
             return _ABSENT
