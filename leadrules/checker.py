@@ -121,7 +121,11 @@ class _Checker:
                     groups_seen[key] = statement
                 for misplaced in statement.misplaced:
                     kind = type(misplaced).__name__.lower()
-                    words = {"disqualify": "disqualify rules", "stage": "stages"}
+                    words = {
+                        "disqualify": "disqualify rules",
+                        "stage": "stages",
+                        "define": "definitions",
+                    }
                     self.error(
                         misplaced.span,
                         f"only score rules can go inside a group, not {words.get(kind, kind)}",
@@ -324,7 +328,7 @@ class _Checker:
         if name.is_private:
             self.error(
                 name.span,
-                f"`{name}` starts with `_`: names starting with an underscore are private "
+                f"{_shown(name)} starts with `_`: names starting with an underscore are private "
                 "and cannot be used in rules",
                 "use a field without a leading underscore",
             )
@@ -383,6 +387,12 @@ class _Checker:
                 "the first value of `between` is larger than the second, so it can never be true",
                 f"swap them: `{node.name} between {_literal(high)} and {_literal(low)}`",
             )
+
+
+def _shown(name: ast.Name) -> str:
+    """A name in backticks for messages (a backticked name already has them)."""
+    text = str(name)
+    return text if text.startswith("`") else f"`{text}`"
 
 
 def _kind(value: ast.Value) -> str:

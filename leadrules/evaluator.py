@@ -485,7 +485,7 @@ class Evaluation:
         points = rule.points
         decay = None
         if rule.decay is not None:
-            latest = _latest_event(out.evidence)
+            latest = self.latest_event(rule.condition)
             if latest is not None:
                 age = self.now - latest
                 points = self.decayed(rule.points, rule.decay, age)
@@ -500,6 +500,27 @@ class Evaluation:
             rule=rule.text,
             decay=decay,
         )
+
+    def latest_event(self, node: ast.Cond) -> dt.datetime | None:
+        """The most recent event among every true event fact in ``node`` (both sides of an
+        `or` included, not only the side that decided it): decay counts from it."""
+        latest: dt.datetime | None = None
+        stack: list[ast.Cond] = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, (ast.And, ast.Or)):
+                stack.extend(item.operands)
+            elif isinstance(item, ast.Not):
+                stack.append(item.operand)
+            elif isinstance(item, ast.DefRef):
+                stack.append(item.definition.condition)
+            elif isinstance(item, ast.Fact):
+                out = self.fact(item, self.lead, True)
+                if out.value is True:
+                    found = _latest_event(out.evidence)
+                    if found is not None and (latest is None or found > latest):
+                        latest = found
+        return latest
 
     def decayed(self, points: Decimal, decay: ast.Decay, age: dt.timedelta) -> Decimal:
         period = (self.now - subtract(self.now, decay.every)).total_seconds()

@@ -129,12 +129,19 @@ def _keys_of(obj: Any) -> Iterator[tuple[str, Any]]:
             seen.add(key)
             yield key, ("attr", key)
     for klass in cls.__mro__:
+        if klass is object:
+            continue
         for key in getattr(klass, "__slots__", ()) or ():
             if isinstance(key, str) and key not in seen:
                 seen.add(key)
                 yield key, ("attr", key)
         for key, member in vars(klass).items():
-            if isinstance(member, property) and key not in seen:
+            if key in seen or key.startswith("__"):
+                continue
+            # Properties and plain class-level values are fields; methods are not.
+            if isinstance(member, property) or not (
+                callable(member) or isinstance(member, (classmethod, staticmethod))
+            ):
                 seen.add(key)
                 yield key, ("attr", key)
     fields = getattr(cls, "_fields", None)  # namedtuples

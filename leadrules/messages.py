@@ -86,6 +86,7 @@ _COMPARISONS = {"EQUAL", "LESSTHAN", "MORETHAN", "__ANON_0", "__ANON_1", "__ANON
 _STATEMENT_START = {"NUMBER", "DISQUALIFY", "DEFINE", "GROUP", "WORD"}
 _VALUE_START = {"NUMBER", "STRING", "DATE", "DATETIME", "TRUE", "FALSE", "LSQB"}
 _NAME_START = {"WORD", "BACKTICKED"}
+_OPERATOR_WORDS = ("between", "contains", "matches", "within", "since", "before", "after")
 
 
 def _word(term: str) -> str | None:
@@ -270,6 +271,17 @@ def syntax_hint(
             "finish the condition on the same line, or wrap a long condition in ( ) "
             "to continue it on the next line",
         )
+
+    # ---- a misspelt operator read as the end of a name: `company size betwen 50`
+    if kind in _VALUE_START | {"REGEX"} or (token is None and rest[:1] in "/[\"'"):
+        words = before.split()
+        if words:
+            suggestion = did_you_mean(words[-1], _OPERATOR_WORDS)
+            if suggestion is not None and suggestion != words[-1].lower():
+                return (
+                    f"expected {describe_expected(expected)}, found {found}",
+                    f"did you mean `{suggestion}` instead of `{words[-1]}`?",
+                )
 
     # ---- misspelt keywords
     if kind == "WORD" and keywords_expected:

@@ -147,7 +147,9 @@ def _translate(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
                 expected = set(interactive.accepts())
         if token.type == "$END":
             line, column = _end_position(text)
-        elif token.type in ("_NL", "_DEDENT", "_INDENT"):
+        elif token.type == "_INDENT":
+            line, column = token.end_line or 1, 1
+        elif token.type in ("_NL", "_DEDENT"):
             # Report at the end of the line the statement stopped on, not the next line.
             line, column = _after_previous_token(text, token)
         else:
@@ -237,6 +239,20 @@ def parse(text: str, filename: str = "<rules>") -> ast.RuleFile:
         source = source[1:]
     body = source if source.endswith("\n") else source + "\n"
     tree = _parse_all(body, filename)
+    deep = _too_deep(tree)
+    if deep is not None:
+        _raise(
+            [
+                _diagnostic(
+                    body,
+                    filename,
+                    f"this condition is nested more than {MAX_DEPTH} levels deep",
+                    deep[0],
+                    deep[1],
+                    "split it into smaller `define` conditions",
+                )
+            ]
+        )
     try:
         statements = _ToAst(body).transform(tree)
     except VisitError as exc:
@@ -284,6 +300,24 @@ def _first_error(text: str, filename: str) -> tuple[Any, Diagnostic | None]:
     except LarkError as exc:  # pragma: no cover - defensive: any other Lark failure
         line, column = _end_position(text)
         return None, _diagnostic(text, filename, f"could not read the rules: {exc}", line, column)
+
+
+#: How deeply conditions and lists may nest (the tree is walked recursively afterwards).
+MAX_DEPTH = 100
+
+
+def _too_deep(tree: Any) -> tuple[int, int] | None:
+    """(line, column) of a subtree nested deeper than MAX_DEPTH, found without recursion."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            meta = node.meta
+            return (getattr(meta, "line", 1), getattr(meta, "column", 1))
+        for child in node.children:
+            if hasattr(child, "children"):
+                stack.append((child, depth + 1))
+    return None
 
 
 def _parse_all(body: str, filename: str) -> Any:

@@ -195,8 +195,7 @@ def to_date(value: Any) -> dt.date | Problem:
 
 # ------------------------------------------------------------------------------- text, yes/no
 
-_FALSE_WORDS: Final = frozenset({"false", "no", "off", "0", "n", "f"})
-_TRUE_WORDS: Final = frozenset({"true", "yes", "on", "1", "y", "t"})
+_FALSE_WORDS: Final = frozenset({"false", "no", "off", "0"})
 
 
 def to_text(value: Any) -> str | Problem:
@@ -231,7 +230,3 @@ def to_bool(value: Any) -> bool | Problem:
     if isinstance(value, (list, tuple, set, frozenset, Mapping)):
         return len(value) > 0
     return Problem(value, "yes or no")
-
-
-def is_true_word(text: str) -> bool:
-    return text.strip().casefold() in _TRUE_WORDS
