@@ -210,6 +210,14 @@ class _Checker:
                     "write `+N when <definition>` to give points once",
                 )
             else:
+                if per.count is not None:
+                    self.error(
+                        per.count.span,
+                        "a `per` rule gives points for every matching event, so "
+                        f"`{per.count.op} {per.count.n} times` does not fit here",
+                        f"to give points once, write `+N when {per.name} {per.count.op} "
+                        f"{per.count.n} times`; to limit the points, add `, up to M`",
+                    )
                 checked_per = self.fact(per)
                 per = checked_per if isinstance(checked_per, ast.Fact) else per
         if rule.decay is not None:
