@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from . import ast
@@ -32,15 +32,40 @@ def resolve_now(now: dt.datetime | None) -> dt.datetime:
     return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
 
 
+#: The backends that can score a RuleSet: "reference" is the evaluator written for clarity,
+#: "compiled" turns the checked rules into Python code (same results, faster).
+BACKENDS = ("compiled", "reference")
+DEFAULT_BACKEND = "compiled"
+
+Scorer = Callable[[Any, dt.datetime], Result]
+
+
+def make_scorer(checked: CheckedRules, backend: str) -> Scorer:
+    """The function that scores one lead at an aware ``now`` with the given backend."""
+    if backend == "reference":
+        return functools.partial(evaluate_checked, checked)
+    if backend == "compiled":
+        from .compiler import compile_scorer
+
+        return compile_scorer(checked)
+    raise InvalidArgument(
+        f"backend must be one of {', '.join(map(repr, BACKENDS))}, not {backend!r}"
+    )
+
+
 class RuleSet:
     """A checked rule file, ready to score leads. Make one with :func:`compile` or
     :func:`load`; it is immutable and safe to share between threads."""
 
-    __slots__ = ("_checked", "schema")
+    __slots__ = ("_checked", "_scorer", "backend", "schema")
 
-    def __init__(self, checked: CheckedRules, schema: Any = None) -> None:
+    def __init__(
+        self, checked: CheckedRules, schema: Any = None, backend: str = DEFAULT_BACKEND
+    ) -> None:
         self._checked = checked
         self.schema = schema
+        self.backend = backend
+        self._scorer = make_scorer(checked, backend)
 
     @property
     def filename(self) -> str:
@@ -71,7 +96,7 @@ class RuleSet:
 
     def evaluate(self, lead: Any, now: dt.datetime | None = None) -> Result:
         """Score one lead: an attrs instance, a mapping, or any object with attributes."""
-        return evaluate_checked(self._checked, lead, resolve_now(now))
+        return self._scorer(lead, resolve_now(now))
 
     def evaluate_many(
         self, leads: Iterable[Any], now: dt.datetime | None = None
@@ -88,8 +113,9 @@ class RuleSet:
 
     def _evaluate_many(self, leads: Iterable[Any], now: dt.datetime | None) -> Iterator[Result]:
         moment = resolve_now(now)
+        scorer = self._scorer
         for lead in leads:
-            yield evaluate_checked(self._checked, lead, moment)
+            yield scorer(lead, moment)
 
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Warnings about the rules themselves (never about a lead), each with a position:
@@ -104,7 +130,13 @@ class RuleSet:
         return f"<RuleSet {self.filename!r}: {rules} score rules, stages {list(self.stages)}>"
 
 
-def compile(source: str, schema: Any = None, filename: str = "<rules>") -> RuleSet:
+def compile(
+    source: str,
+    schema: Any = None,
+    filename: str = "<rules>",
+    *,
+    backend: str = DEFAULT_BACKEND,
+) -> RuleSet:
     """Parse and check rule text. Raises RuleSyntaxError (a LeadRulesError) with the file,
     line, column and a caret for any mistake."""
     if not isinstance(filename, str):
@@ -115,10 +147,12 @@ def compile(source: str, schema: Any = None, filename: str = "<rules>") -> RuleS
         from .schema import check_schema
 
         check_schema(checked, schema)
-    return RuleSet(checked, schema)
+    return RuleSet(checked, schema, backend)
 
 
-def load(path: str | os.PathLike[str], schema: Any = None) -> RuleSet:
+def load(
+    path: str | os.PathLike[str], schema: Any = None, *, backend: str = DEFAULT_BACKEND
+) -> RuleSet:
     """Read and compile a ``.leadrules`` file (UTF-8)."""
     try:
         with open(path, encoding="utf-8") as handle:
@@ -132,7 +166,7 @@ def load(path: str | os.PathLike[str], schema: Any = None) -> RuleSet:
             f"the rule file {os.fspath(path)!r} is not UTF-8 text (byte {exc.start}); "
             "save it as UTF-8"
         ) from exc
-    return compile(text, schema=schema, filename=os.fspath(path))
+    return compile(text, schema=schema, filename=os.fspath(path), backend=backend)
 
 
 @functools.lru_cache(maxsize=256)
