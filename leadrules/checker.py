@@ -19,6 +19,7 @@ import attrs
 from . import ast
 from .errors import Diagnostic, RuleCheckError
 from .messages import did_you_mean
+from .parser import source_lines
 from .regex import RegexProblem, compile_regex
 
 __all__ = ["CheckedGroup", "CheckedRules", "check"]
@@ -66,7 +67,7 @@ class CheckedRules:
 class _Checker:
     def __init__(self, file: ast.RuleFile) -> None:
         self.file = file
-        self.lines = file.source.splitlines()
+        self.lines = source_lines(file.source)
         self.problems: list[Diagnostic] = []
         self.defined: dict[str, ast.Define] = {}
         self.all_definitions = {s.name.key: s for s in file.statements if isinstance(s, ast.Define)}

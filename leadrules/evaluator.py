@@ -11,6 +11,7 @@ value that cannot be read becomes unknown plus a warning.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import math
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -370,6 +371,8 @@ class Evaluation:
         return Outcome(result, evidence)
 
     def matches(self, node: ast.Matches, raw: Any) -> Outcome:
+        if isinstance(raw, enum.Enum):
+            raw = raw.value
         if isinstance(raw, str):
             text: str | Problem = raw.strip()
         elif isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):

@@ -31,7 +31,7 @@ from . import ast
 from .errors import Diagnostic, RuleSyntaxError
 from .messages import describe_expected, syntax_hint
 
-__all__ = ["GRAMMAR_PATH", "find_comments", "parse"]
+__all__ = ["GRAMMAR_PATH", "comment_start", "find_comments", "parse", "source_lines"]
 
 GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 
@@ -101,8 +101,14 @@ class _LiteralProblem(Exception):
         self.hint = hint
 
 
+def source_lines(text: str) -> list[str]:
+    """The lines of rule text as the parser counts them: split at ``\n`` only (not at the
+    other characters ``str.splitlines`` breaks on, such as form feeds), without ``\r``."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def _line_of(text: str, line: int) -> str:
-    lines = text.splitlines()
+    lines = source_lines(text)
     if 1 <= line <= len(lines):
         return lines[line - 1]
     return ""
@@ -130,7 +136,7 @@ def _diagnostic(
 
 def _end_position(text: str) -> tuple[int, int]:
     body = text.rstrip("\n")
-    lines = body.splitlines() or [""]
+    lines = source_lines(body) or [""]
     return len(lines), len(lines[-1]) + 1
 
 
@@ -176,7 +182,7 @@ def _after_previous_token(text: str, token: Token) -> tuple[int, int]:
     # Skip back over a trailing comment on that line.
     last_line_start = stripped.rfind("\n") + 1
     line_text = stripped[last_line_start:]
-    hash_at = _comment_start(line_text)
+    hash_at = comment_start(line_text)
     if hash_at is not None:
         stripped = stripped[: last_line_start + hash_at].rstrip(" \t")
     line = stripped.count("\n") + 1
@@ -191,7 +197,7 @@ def _raise(diagnostics: list[Diagnostic]) -> NoReturn:
 # ------------------------------------------------------------------------------------ comments
 
 
-def _comment_start(line: str) -> int | None:
+def comment_start(line: str) -> int | None:
     """The index of the ``#`` starting a comment on ``line``, skipping quotes, regexes and
     backticked names; None when there is none."""
     quote: str | None = None
@@ -215,8 +221,8 @@ def _comment_start(line: str) -> int | None:
 def find_comments(text: str) -> tuple[ast.Comment, ...]:
     """Every ``#`` comment in ``text`` with its line and column."""
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        at = _comment_start(line)
+    for number, line in enumerate(source_lines(text), start=1):
+        at = comment_start(line)
         if at is not None:
             found.append(ast.Comment(line[at:].rstrip(), number, at + 1))
     return tuple(found)

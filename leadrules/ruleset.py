@@ -123,7 +123,7 @@ class RuleSet:
         duplicates, caps that never bind. See docs/checking.md."""
         from .analysis import analyze
 
-        return analyze(self._checked)
+        return analyze(self._checked, self.schema)
 
     def __repr__(self) -> str:
         rules = len(self._checked.score_rules)

@@ -8,6 +8,7 @@ why the value could not be read. Converters never raise on lead data.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import math
 import re
 from collections.abc import Mapping
@@ -108,6 +109,8 @@ _NUMBER_TEXT = re.compile(
 def to_number(value: Any) -> Decimal | Problem:
     """A number as a Decimal. Text like ``" 1,200 "`` or ``"12.5"`` is converted; booleans,
     dates and anything unreadable are problems."""
+    if isinstance(value, enum.Enum):
+        value = value.value
     if isinstance(value, bool):
         return Problem(value, "a number")
     if isinstance(value, Decimal):
@@ -144,6 +147,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def to_datetime(value: Any) -> dt.datetime | Problem:
     """An aware UTC-comparable datetime. Naive values are taken as UTC; a date is midnight UTC;
     ints and floats are epoch seconds; text is read with python-dateutil (ISO 8601 first)."""
+    if isinstance(value, enum.Enum):
+        value = value.value
     if isinstance(value, dt.datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     if isinstance(value, dt.date):
@@ -175,6 +180,8 @@ def to_datetime(value: Any) -> dt.datetime | Problem:
 
 def to_date(value: Any) -> dt.date | Problem:
     """A calendar date. A date-time becomes its UTC date."""
+    if isinstance(value, enum.Enum):
+        value = value.value
     if isinstance(value, dt.datetime):
         moment = value.astimezone(UTC) if value.tzinfo is not None else value
         day: dt.date = moment.date()
@@ -201,6 +208,8 @@ _FALSE_WORDS: Final = frozenset({"false", "no", "off", "0"})
 def to_text(value: Any) -> str | Problem:
     """Text for text comparisons: case-folded and stripped. Numbers become their plain digits
     (``1200``, ``12.5``); yes/no values become ``true``/``false``."""
+    if isinstance(value, enum.Enum):
+        value = value.value
     if isinstance(value, str):
         return value.strip().casefold()
     if isinstance(value, bool):
@@ -219,6 +228,8 @@ def to_text(value: Any) -> str | Problem:
 def to_bool(value: Any) -> bool | Problem:
     """A yes/no: booleans as they are; numbers true unless zero; text false for ``false``,
     ``no``, ``off``, ``0`` (any case), true otherwise; collections true unless empty."""
+    if isinstance(value, enum.Enum):
+        value = value.value
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float, Decimal)):
