@@ -22,7 +22,12 @@ from .messages import did_you_mean
 from .parser import source_lines
 from .regex import RegexProblem, compile_regex
 
-__all__ = ["CheckedGroup", "CheckedRules", "check"]
+__all__ = ["MAX_DECIMALS", "MAX_LIMIT", "MAX_POINTS", "CheckedGroup", "CheckedRules", "check"]
+
+#: Limits on the numbers of a rule file, so that scores always add up exactly (see values).
+MAX_POINTS = Decimal(1_000_000)
+MAX_LIMIT = Decimal(10**15)
+MAX_DECIMALS = 4
 
 
 @attrs.frozen(slots=True)
@@ -132,6 +137,9 @@ class _Checker:
                         f"only score rules can go inside a group, not {words.get(kind, kind)}",
                         "move this line out of the group (remove its indentation)",
                     )
+                for limit in (statement.max, statement.min):
+                    if limit is not None:
+                        self.number(limit, statement.span, "the group limit", MAX_LIMIT)
                 rules = tuple(self.score_rule(rule) for rule in statement.rules)
                 items.append(
                     CheckedGroup(
@@ -166,6 +174,7 @@ class _Checker:
                         "give each stage its own threshold, so they can be ranked",
                     )
                     continue
+                self.number(statement.threshold, statement.span, "the threshold", MAX_LIMIT)
                 stage_names[key] = statement
                 thresholds[statement.threshold] = statement
                 condition = statement.condition
@@ -200,7 +209,21 @@ class _Checker:
         self.defined[key] = checked
         return checked
 
+    def number(self, value: Decimal, span: ast.Span, what: str, limit: Decimal) -> None:
+        """Rule numbers are kept to sizes for which every score adds up exactly."""
+        if abs(value) > limit:
+            self.error(span, f"{what} {_num(value)} is too large", f"use at most {_num(limit)}")
+        elif value.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+            self.error(
+                span,
+                f"{what} {_num(value)} has more than {MAX_DECIMALS} decimal places",
+                f"round it to {MAX_DECIMALS} decimal places",
+            )
+
     def score_rule(self, rule: ast.ScoreRule) -> ast.ScoreRule:
+        self.number(rule.points, rule.span, "the points", MAX_POINTS)
+        if rule.cap is not None:
+            self.number(rule.cap, rule.span, "the limit", MAX_LIMIT)
         condition = None if rule.condition is None else self.cond(rule.condition)
         per: ast.Fact | None = rule.per
         if per is not None:

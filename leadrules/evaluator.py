@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Callable, Iterable, Mapping
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 import attrs
@@ -55,6 +55,14 @@ TV = bool | None
 
 #: Decayed points are rounded (half to even) to this step, so that they stay exact decimals.
 DECAY_QUANTUM = Decimal("0.01")
+#: Points per unit of a number field are rounded (half to even) to this step.
+UNIT_QUANTUM = Decimal("0.0001")
+#: A `per` rule counts at most this many units of a number field; a larger value is
+#: unreadable (with the checker's limits on rule numbers, every score then adds up exactly
+#: within Decimal's default 28 significant digits).
+MAX_UNITS = Decimal(10**12)
+#: Wide enough for any product of a rule's points and a number of units before rounding.
+_WIDE = Context(prec=60)
 
 
 @attrs.frozen(slots=True)
@@ -555,11 +563,13 @@ class Evaluation:
                 units = Decimal(len(raw))
             else:
                 units = to_number(raw)
+            if not isinstance(units, Problem) and units.copy_abs() > MAX_UNITS:
+                units = Problem(raw, "a number of units below 1,000,000,000,000")
             if isinstance(units, Problem):
                 out = self.problem(fact.name, units)
                 return _undecided("score rule", label, rule.span, out.unknowns)
             count = units
-            full = rule.points * units
+            full = _WIDE.multiply(rule.points, units).quantize(UNIT_QUANTUM, ROUND_HALF_EVEN)
             evidence = (Evidence(name, _plain(raw)),)
         else:
             index = self.events()
@@ -576,12 +586,13 @@ class Evaluation:
                 for item in definite:
                     age = self.now - item.at if item.at is not None else dt.timedelta(0)
                     full += self.decayed(rule.points, rule.decay, age)
-                latest = definite[-1].at
+                latest, oldest = definite[-1].at, definite[0].at
                 decay = DecayInfo(
                     rule.points * count,
                     self.now - latest if latest is not None else dt.timedelta(0),
                     rule.decay.percent,
                     str(rule.decay.every),
+                    self.now - oldest if oldest is not None else dt.timedelta(0),
                 )
             else:
                 full = rule.points * count

@@ -117,27 +117,39 @@ class Evidence:
 @attrs.frozen(slots=True)
 class DecayInfo:
     """How a decaying rule's points shrank: ``full_points`` at age 0, ``age`` of the latest
-    matching event, ``percent`` lost per ``every``."""
+    matching event, ``percent`` lost per ``every``. For a ``per`` rule each event decays on
+    its own, and ``oldest_age`` is the age of the oldest counted event."""
 
     full_points: Decimal
     age: dt.timedelta
     percent: Decimal
     every: str
+    oldest_age: dt.timedelta | None = None
 
     def describe(self) -> str:
         days = self.age.total_seconds() / 86400
+        if self.oldest_age is not None:
+            oldest = self.oldest_age.total_seconds() / 86400
+            return (
+                f"{_signed(self.full_points)} before decay; each event loses "
+                f"{_num(self.percent)}% every {self.every} of its age "
+                f"(events {days:.1f} to {oldest:.1f} days old)"
+            )
         return (
             f"{_signed(self.full_points)} decayed {_num(self.percent)}% every {self.every}, "
             f"latest event {days:.1f} days ago"
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "full_points": json_number(self.full_points),
             "age_seconds": self.age.total_seconds(),
             "percent": json_number(self.percent),
             "every": self.every,
         }
+        if self.oldest_age is not None:
+            data["oldest_age_seconds"] = self.oldest_age.total_seconds()
+        return data
 
 
 @attrs.frozen(slots=True)

@@ -79,7 +79,12 @@ def is_missing(value: Any) -> bool:
 def show(value: Any, limit: int = 60) -> str:
     """A short, readable rendering of a lead value for explanations and warnings."""
     if isinstance(value, Decimal):
-        text = format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+        if not sensible(value):
+            text = str(value)
+        elif value == value.to_integral_value():
+            text = format(value.normalize(), "f")
+        else:
+            text = str(value)
     elif isinstance(value, dt.datetime):
         text = value.isoformat()
     elif isinstance(value, str):
@@ -106,9 +111,28 @@ _NUMBER_TEXT = re.compile(
 )
 
 
+#: Numbers from leads are read when their size is within 10**-30 .. 10**30: beyond that they
+#: are unreadable (Decimal arithmetic and formatting on them could overflow or explode).
+_MAX_EXPONENT = 30
+
+
+def sensible(number: Decimal) -> bool:
+    """Finite and of a size arithmetic can handle without overflow (see _MAX_EXPONENT)."""
+    if not number.is_finite():
+        return False
+    return number.is_zero() or -_MAX_EXPONENT <= number.adjusted() <= _MAX_EXPONENT
+
+
 def to_number(value: Any) -> Decimal | Problem:
     """A number as a Decimal. Text like ``" 1,200 "`` or ``"12.5"`` is converted; booleans,
-    dates and anything unreadable are problems."""
+    dates, absurdly large or small numbers and anything unreadable are problems."""
+    number = _to_number(value)
+    if isinstance(number, Decimal) and not sensible(number):
+        return Problem(value, "a number")
+    return number
+
+
+def _to_number(value: Any) -> Decimal | Problem:
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, bool):
@@ -215,7 +239,12 @@ def to_text(value: Any) -> str | Problem:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, Decimal)):
-        return format(Decimal(value).normalize(), "f") if value == int(value) else str(value)
+        number = Decimal(value)
+        if not sensible(number):
+            return Problem(value, "text")
+        return (
+            format(number.normalize(), "f") if number == number.to_integral_value() else str(number)
+        )
     if isinstance(value, float):
         if math.isinf(value) or math.isnan(value):
             return Problem(value, "text")
