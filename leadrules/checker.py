@@ -19,7 +19,6 @@ import attrs
 from . import ast
 from .errors import Diagnostic, RuleCheckError
 from .messages import did_you_mean
-from .parser import source_lines
 from .regex import RegexProblem, compile_regex
 
 __all__ = ["MAX_DECIMALS", "MAX_LIMIT", "MAX_POINTS", "CheckedGroup", "CheckedRules", "check"]
@@ -72,7 +71,6 @@ class CheckedRules:
 class _Checker:
     def __init__(self, file: ast.RuleFile) -> None:
         self.file = file
-        self.lines = source_lines(file.source)
         self.problems: list[Diagnostic] = []
         self.defined: dict[str, ast.Define] = {}
         self.all_definitions = {s.name.key: s for s in file.statements if isinstance(s, ast.Define)}
@@ -80,19 +78,8 @@ class _Checker:
     # ---- reporting
 
     def error(self, span: ast.Span, message: str, hint: str | None = None) -> None:
-        line = span.line or 1
-        source_line = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        end = span.end_column if span.end_line == span.line else len(source_line) + 1
         self.problems.append(
-            Diagnostic(
-                message=message,
-                filename=self.file.filename,
-                line=line,
-                column=span.column or 1,
-                source_line=source_line,
-                hint=hint,
-                end_column=end,
-            )
+            Diagnostic.at(self.file.source, self.file.filename, span, message, hint)
         )
 
     # ---- the file

@@ -7,6 +7,7 @@ a caret under the spot, and a hint in plain words.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import attrs
 
@@ -17,6 +18,7 @@ __all__ = [
     "RuleCheckError",
     "RuleSyntaxError",
     "SchemaError",
+    "source_lines",
 ]
 
 
@@ -27,6 +29,23 @@ class LeadRulesError(Exception):
 class InvalidArgument(LeadRulesError, TypeError):
     """A function was called with an argument of the wrong kind (for example ``now`` that is
     not a datetime). Also a :class:`TypeError`, so ordinary handlers still catch it."""
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of rule text as the parser counts them: split at ``\n`` only (not at the
+    other characters ``str.splitlines`` breaks on, such as form feeds), without ``\r``."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+class _SpanLike(Protocol):
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def end_line(self) -> int: ...
+    @property
+    def end_column(self) -> int: ...
 
 
 @attrs.frozen(slots=True)
@@ -41,6 +60,33 @@ class Diagnostic:
     hint: str | None = None
     severity: str = "error"
     end_column: int | None = None
+
+    @classmethod
+    def at(
+        cls,
+        source: str,
+        filename: str,
+        span: _SpanLike,
+        message: str,
+        hint: str | None = None,
+        severity: str = "error",
+    ) -> Diagnostic:
+        """A diagnostic about ``span`` of ``source``, showing its line with a caret under it
+        (under the whole span when it is on one line)."""
+        lines = source_lines(source)
+        line = span.line or 1
+        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        end = span.end_column if span.end_line == span.line else len(source_line) + 1
+        return cls(
+            message=message,
+            filename=filename,
+            line=line,
+            column=span.column or 1,
+            source_line=source_line,
+            hint=hint,
+            severity=severity,
+            end_column=end,
+        )
 
     def render(self) -> str:
         """``file:line:col: error: message``, the line, a caret, and the hint."""

@@ -245,10 +245,8 @@ class Evaluation:
     # ---- conditions
 
     def cond(self, node: ast.Cond, rec: Record, top: bool = True) -> Outcome:
-        if isinstance(node, ast.And):
-            return self.and_(node, rec, top)
-        if isinstance(node, ast.Or):
-            return self.or_(node, rec, top)
+        if isinstance(node, (ast.And, ast.Or)):
+            return self.junction(node, rec, top)
         if isinstance(node, ast.Not):
             inner = self.cond(node.operand, rec, top)
             value = None if inner.value is None else not inner.value
@@ -282,35 +280,25 @@ class Evaluation:
             return self.matches(node, raw)
         raise AssertionError(f"unknown condition {node!r}")  # pragma: no cover
 
-    def and_(self, node: ast.And, rec: Record, top: bool) -> Outcome:
+    def junction(self, node: ast.And | ast.Or, rec: Record, top: bool) -> Outcome:
+        """Kleene ``and``/``or``, left to right: the first operand equal to ``decisive``
+        (false for and, true for or) settles it, with its evidence; otherwise any unknown
+        operand makes it unknown; otherwise it is ``not decisive``, with every operand's
+        evidence."""
+        decisive = isinstance(node, ast.Or)
         evidence: list[Evidence] = []
         unknowns: list[Unknown] = []
         for operand in node.operands:
             out = self.cond(operand, rec, top)
-            if out.value is False:
-                return Outcome(False, out.evidence)
+            if out.value is decisive:
+                return Outcome(decisive, out.evidence)
             if out.value is None:
                 unknowns.extend(out.unknowns)
             else:
                 evidence.extend(out.evidence)
         if unknowns:
             return Outcome(None, (), tuple(unknowns))
-        return Outcome(True, tuple(evidence))
-
-    def or_(self, node: ast.Or, rec: Record, top: bool) -> Outcome:
-        evidence: list[Evidence] = []
-        unknowns: list[Unknown] = []
-        for operand in node.operands:
-            out = self.cond(operand, rec, top)
-            if out.value is True:
-                return Outcome(True, out.evidence)
-            if out.value is None:
-                unknowns.extend(out.unknowns)
-            else:
-                evidence.extend(out.evidence)
-        if unknowns:
-            return Outcome(None, (), tuple(unknowns))
-        return Outcome(False, tuple(evidence))
+        return Outcome(not decisive, tuple(evidence))
 
     def defref(self, node: ast.DefRef) -> Outcome:
         key = id(node.definition)

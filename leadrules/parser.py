@@ -28,7 +28,7 @@ from lark.exceptions import (
 from lark.indenter import DedentError, Indenter
 
 from . import ast
-from .errors import Diagnostic, RuleSyntaxError
+from .errors import Diagnostic, RuleSyntaxError, source_lines
 from .messages import describe_expected, syntax_hint
 
 __all__ = ["GRAMMAR_PATH", "comment_start", "find_comments", "parse", "source_lines"]
@@ -99,12 +99,6 @@ class _LiteralProblem(Exception):
         self.message = message
         self.token = token
         self.hint = hint
-
-
-def source_lines(text: str) -> list[str]:
-    """The lines of rule text as the parser counts them: split at ``\n`` only (not at the
-    other characters ``str.splitlines`` breaks on, such as form feeds), without ``\r``."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def _line_of(text: str, line: int) -> str:

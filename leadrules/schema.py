@@ -441,20 +441,7 @@ def make_diagnostic(
     severity: str = "error",
 ) -> Diagnostic:
     """A :class:`Diagnostic` at ``span`` of ``rules``' source, with the line and a caret."""
-    lines = rules.file.source.splitlines()
-    line = span.line or 1
-    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    end = span.end_column if span.end_line == span.line else len(source_line) + 1
-    return Diagnostic(
-        message=message,
-        filename=rules.file.filename,
-        line=line,
-        column=span.column or 1,
-        source_line=source_line,
-        hint=hint,
-        severity=severity,
-        end_column=end,
-    )
+    return Diagnostic.at(rules.file.source, rules.file.filename, span, message, hint, severity)
 
 
 # ----------------------------------------------------------------------------- the checker
