@@ -5,34 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-
-#: The realistic rule file of language.md §2, copied verbatim.
-SPEC_EXAMPLE = r"""# Who they are
-define decision maker as job title matches /\b(chief|vp|head|director)\b/i
-define enterprise as company size >= 1000
-
-group fit max 50:
-    +20 when decision maker
-    +15 when company size between 50 and 5000
-    +10 when industry in ["software", "fintech", "healthcare", "retail"]
-    -10 when email ends with "@gmail.com" as "Personal email address"
-
-group engagement max 60:
-    +20 when downloaded whitepaper
-    +5 per opened email within 30 days, up to 15
-    +25 when visited pricing page at least 3 times within 14 days
-    +30 when requested demo
-    +20 when attended webinar, decaying 50% every 30 days
-
-disqualify when country not in ["GB", "IE"] because "We only sell in the UK and Ireland"
-disqualify when email ends with "@competitor.com"
-
-MQL at 50
-SQL at 80 when requested demo or booked call
-"""
-
-#: The guiding example of language.md, which must work exactly as written.
-GUIDING_EXAMPLE = "+20 when downloaded whitepaper; disqualify when country != 'GB'; MQL at 50"
+from specdata import GUIDING_EXAMPLE, SPEC_EXAMPLE
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from specdata import SPEC_EXAMPLE_WITHOUT_EVENTS as SECTION_2_NO_EVENTS
 
 import leadrules
 
@@ -402,29 +403,6 @@ def test_not_disqualified_when_every_disqualify_rule_is_false() -> None:
 
 
 # ------------------------------------------------------------------------- the §2 example
-
-
-SECTION_2_NO_EVENTS = r"""
-# Who they are
-define decision maker as job title matches /\b(chief|vp|head|director)\b/i
-define enterprise as company size >= 1000
-
-group fit max 50:
-    +20 when decision maker
-    +15 when company size between 50 and 5000
-    +10 when industry in ["software", "fintech", "healthcare", "retail"]
-    -10 when email ends with "@gmail.com" as "Personal email address"
-
-group engagement max 60:
-    +20 when downloaded whitepaper
-    +30 when requested demo
-
-disqualify when country not in ["GB", "IE"] because "We only sell in the UK and Ireland"
-disqualify when email ends with "@competitor.com"
-
-MQL at 50
-SQL at 80 when requested demo or booked call
-"""
 
 
 def test_section_2_example_without_events() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 import pytest
+from specdata import SPEC_EXAMPLE as SECTION_2
 
 import leadrules
 
@@ -726,32 +727,6 @@ def test_shifting_now_and_every_event_changes_nothing() -> None:
 
 
 # ------------------------------------------------------------------------- the §2 example
-
-
-SECTION_2 = r"""
-# Who they are
-define decision maker as job title matches /\b(chief|vp|head|director)\b/i
-define enterprise as company size >= 1000
-
-group fit max 50:
-    +20 when decision maker
-    +15 when company size between 50 and 5000
-    +10 when industry in ["software", "fintech", "healthcare", "retail"]
-    -10 when email ends with "@gmail.com" as "Personal email address"
-
-group engagement max 60:
-    +20 when downloaded whitepaper
-    +5 per opened email within 30 days, up to 15
-    +25 when visited pricing page at least 3 times within 14 days
-    +30 when requested demo
-    +20 when attended webinar, decaying 50% every 30 days
-
-disqualify when country not in ["GB", "IE"] because "We only sell in the UK and Ireland"
-disqualify when email ends with "@competitor.com"
-
-MQL at 50
-SQL at 80 when requested demo or booked call
-"""
 
 
 def test_section_2_example_scores_as_written() -> None:

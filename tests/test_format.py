@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from specdata import SPEC_EXAMPLE
 
 import leadrules
 from leadrules.parser import parse
@@ -98,32 +99,7 @@ def test_a_file_that_parses_but_does_not_compile_is_still_formatted() -> None:
 
 def test_the_spec_example_file_is_already_canonical() -> None:
     # language.md §2, verbatim: written in the canonical layout, so format leaves it alone.
-    source = lines(
-        r"""
-        # Who they are
-        define decision maker as job title matches /\b(chief|vp|head|director)\b/i
-        define enterprise as company size >= 1000
-
-        group fit max 50:
-            +20 when decision maker
-            +15 when company size between 50 and 5000
-            +10 when industry in ["software", "fintech", "healthcare", "retail"]
-            -10 when email ends with "@gmail.com" as "Personal email address"
-
-        group engagement max 60:
-            +20 when downloaded whitepaper
-            +5 per opened email within 30 days, up to 15
-            +25 when visited pricing page at least 3 times within 14 days
-            +30 when requested demo
-            +20 when attended webinar, decaying 50% every 30 days
-
-        disqualify when country not in ["GB", "IE"] because "We only sell in the UK and Ireland"
-        disqualify when email ends with "@competitor.com"
-
-        MQL at 50
-        SQL at 80 when requested demo or booked call
-        """
-    )
+    source = SPEC_EXAMPLE
     assert leadrules.format(source) == source
 
 
