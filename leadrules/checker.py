@@ -233,7 +233,7 @@ class _Checker:
                 per = checked_per if isinstance(checked_per, ast.Fact) else per
         if rule.decay is not None:
             target = condition if condition is not None else per
-            if not any(isinstance(n, ast.Fact) for n in ast.walk(target)):
+            if not _mentions_fact(target):
                 self.error(
                     rule.decay.span,
                     "`decaying` needs a rule about an event: there is no event in this rule",
@@ -406,6 +406,16 @@ class _Checker:
                 "the first value of `between` is larger than the second, so it can never be true",
                 f"swap them: `{node.name} between {_literal(high)} and {_literal(low)}`",
             )
+
+
+def _mentions_fact(node: object) -> bool:
+    """Whether a condition names a field or event anywhere, definitions followed."""
+    for item in ast.walk(node):
+        if isinstance(item, ast.Fact):
+            return True
+        if isinstance(item, ast.DefRef) and _mentions_fact(item.definition.condition):
+            return True
+    return False
 
 
 def _shown(name: ast.Name) -> str:

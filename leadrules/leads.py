@@ -221,8 +221,30 @@ class Record:
                 return self._read(exact_index[snake])
         token = normal_index.get(normalize_name(text))
         if token is None:
-            return _ABSENT
+            return self._dynamic(text, exact)
         return self._read(token)
+
+    def _dynamic(self, text: str, exact: bool) -> Any:
+        """An attribute a plain object serves on demand (``__getattr__``, a proxy), which no
+        listing shows: tried as written and in snake_case. Methods are not fields."""
+        obj = self.obj
+        if isinstance(obj, Mapping) or attrs.has(type(obj)):
+            return _ABSENT
+        candidates = [text] if exact else [text, text.strip().replace(" ", "_").replace("-", "_")]
+        for candidate in candidates:
+            if not candidate.isidentifier() or candidate.startswith("_"):
+                continue
+            try:
+                value = getattr(obj, candidate)
+            except AttributeError:
+                continue
+            except Exception as exc:
+                self.problems.append(f"{candidate}: reading it failed ({type(exc).__name__})")
+                return None
+            if callable(value):
+                continue
+            return value
+        return _ABSENT
 
     def get(self, name: Name) -> Any:
         """The value a rule name refers to: the raw value, or MISSING when there is no such

@@ -86,7 +86,18 @@ _COMPARISONS = {"EQUAL", "LESSTHAN", "MORETHAN", "__ANON_0", "__ANON_1", "__ANON
 _STATEMENT_START = {"NUMBER", "DISQUALIFY", "DEFINE", "GROUP", "WORD"}
 _VALUE_START = {"NUMBER", "STRING", "DATE", "DATETIME", "TRUE", "FALSE", "LSQB"}
 _NAME_START = {"WORD", "BACKTICKED"}
-_OPERATOR_WORDS = ("between", "contains", "matches", "within", "since", "before", "after")
+_OPERATOR_WORDS = (
+    "between",
+    "contains",
+    "matches",
+    "within",
+    "since",
+    "before",
+    "after",
+    "because",
+    "max",
+    "min",
+)
 
 
 def _word(term: str) -> str | None:
@@ -175,6 +186,16 @@ def syntax_hint(
     keywords_expected = {KEYWORDS[t] for t in expected if t in KEYWORDS}
 
     # ---- mistakes recognised from the text itself
+    if re.match(r"[+-][^\d\s]", rest) and before.strip() == "":
+        return (
+            f"expected a number after `{rest[0]}`",
+            "write the points as a number touching the sign, like +20 or -10",
+        )
+    if re.match(r"\d+(\.\d+)?[eE][+-]?\d", rest):
+        return (
+            "numbers are written in full here, not in scientific notation",
+            "write 1000 rather than 1e3",
+        )
     if rest.startswith("=>") or rest.startswith("->"):
         return (f"`{rest[:2]}` is not part of the language", "write `when` instead")
     if rest[:1] == ":" and {"WHEN", "PER"} <= expected:
@@ -240,6 +261,16 @@ def syntax_hint(
             return ("disqualify rules say `when`, not `if`", "write `disqualify when ...`")
         return (f"expected `when` after `disqualify`, found {found}", "write `disqualify when ...`")
 
+    # ---- a misspelt statement keyword read as a stage name: `disqualfy when x`
+    line_words = (before + word).split() if token is not None else before.split()
+    if "AT" in expected and len(line_words) >= 1:
+        suggestion = did_you_mean(line_words[0], ["disqualify", "define", "group"])
+        if suggestion is not None and suggestion != line_words[0].lower():
+            return (
+                f"`{line_words[0]}` is not a keyword, so this line was read as a stage",
+                f"did you mean `{suggestion}`?",
+            )
+
     # ---- stage lines: `MQL 50`
     if "AT" in expected and kind == "NUMBER" and re.fullmatch(r"\s*\S+\s*", before):
         return (
@@ -275,6 +306,13 @@ def syntax_hint(
     # ---- a misspelt operator read as the end of a name: `company size betwen 50`
     if kind in _VALUE_START | {"REGEX"} or (token is None and rest[:1] in "/[\"'"):
         words = before.split()
+        if len(words) >= 2:
+            pair = did_you_mean(" ".join(words[-2:]), ("starts with", "ends with"), 0.75)
+            if pair is not None and pair != " ".join(words[-2:]).lower():
+                return (
+                    f"expected {describe_expected(expected)}, found {found}",
+                    f"did you mean `{pair}` instead of `{' '.join(words[-2:])}`?",
+                )
         if words:
             suggestion = did_you_mean(words[-1], _OPERATOR_WORDS)
             if suggestion is not None and suggestion != words[-1].lower():
@@ -284,6 +322,10 @@ def syntax_hint(
                 )
 
     # ---- misspelt keywords
+    if kind == "WORD" and word.lower() == "upto" and "UP" in expected:
+        return ("`up to` is two words", "write `, up to 15`")
+    if "_TIMES" in expected:
+        keywords_expected = keywords_expected | {"times"}
     if kind == "WORD" and keywords_expected:
         suggestion = did_you_mean(word, keywords_expected)
         if suggestion:

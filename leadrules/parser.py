@@ -342,7 +342,9 @@ def _parse_all(body: str, filename: str) -> Any:
         indent = original[: len(original) - len(original.lstrip(" \t"))].replace("\t", "    ")
         if line == 1 and not original.strip().lower().startswith("group"):
             indent = ""
-        is_group = original.strip().lower().startswith("group")
+        is_group = original.strip().lower().startswith("group") or (
+            original.rstrip().endswith(":") and not original[:1].isspace()
+        )
         lines[line - 1] = indent + (_PLACEHOLDER_GROUP if is_group else _PLACEHOLDER_RULE)
         _, error = _first_error("\n".join(lines), filename)
         if error is None or error.line in replaced or _UNCLOSED in errors[-1].message:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from . import ast
@@ -57,15 +57,39 @@ class RuleSet:
     """A checked rule file, ready to score leads. Make one with :func:`compile` or
     :func:`load`; it is immutable and safe to share between threads."""
 
-    __slots__ = ("_checked", "_scorer", "backend", "schema")
+    __slots__ = ("_backend", "_checked", "_schema", "_scorer")
+    _backend: str
+    _checked: CheckedRules
+    _schema: Any
+    _scorer: Scorer
 
     def __init__(
         self, checked: CheckedRules, schema: Any = None, backend: str = DEFAULT_BACKEND
     ) -> None:
-        self._checked = checked
-        self.schema = schema
-        self.backend = backend
-        self._scorer = make_scorer(checked, backend)
+        scorer = make_scorer(checked, backend)
+        for name, value in (
+            ("_checked", checked),
+            ("_schema", schema),
+            ("_backend", backend),
+            ("_scorer", scorer),
+        ):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a RuleSet is immutable: compile new rules instead of setting {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a RuleSet is immutable: {name} cannot be deleted")
+
+    @property
+    def schema(self) -> Any:
+        """The schema the rules were checked against, or None."""
+        return self._schema
+
+    @property
+    def backend(self) -> str:
+        """Which backend scores leads: "compiled" or "reference"."""
+        return self._backend
 
     @property
     def filename(self) -> str:
@@ -104,7 +128,7 @@ class RuleSet:
         """Score leads one at a time, lazily: the input is read as results are taken, so a
         generator of a million leads is never held in memory. All leads are scored at the
         same ``now`` (taken once, when the first result is asked for, if not given)."""
-        if isinstance(leads, (str, bytes)) or not isinstance(leads, Iterable):
+        if isinstance(leads, (str, bytes, Mapping)) or not isinstance(leads, Iterable):
             raise InvalidArgument(
                 f"evaluate_many() takes an iterable of leads, not {type(leads).__name__}; "
                 "to score one lead use evaluate()"
@@ -123,7 +147,7 @@ class RuleSet:
         duplicates, caps that never bind. See docs/checking.md."""
         from .analysis import analyze
 
-        return analyze(self._checked, self.schema)
+        return analyze(self._checked, self._schema)
 
     def __repr__(self) -> str:
         rules = len(self._checked.score_rules)
@@ -154,6 +178,11 @@ def load(
     path: str | os.PathLike[str], schema: Any = None, *, backend: str = DEFAULT_BACKEND
 ) -> RuleSet:
     """Read and compile a ``.leadrules`` file (UTF-8)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidArgument(
+            f"load() takes the path of a rule file, not {type(path).__name__}; "
+            "to compile rule text use leadrules.compile(text)"
+        )
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()

@@ -170,7 +170,10 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def to_datetime(value: Any) -> dt.datetime | Problem:
     """An aware UTC-comparable datetime. Naive values are taken as UTC; a date is midnight UTC;
-    ints and floats are epoch seconds; text is read with python-dateutil (ISO 8601 first)."""
+    numbers (and text that is only a number) are epoch seconds; other text is read with
+    python-dateutil (ISO 8601 first) and must name a whole date: text such as ``"Monday"``,
+    ``"12:30"`` or ``"May"`` is not filled in from today's date (that would make results depend
+    on the clock rather than on ``now``), it is unreadable."""
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, dt.datetime):
@@ -191,15 +194,30 @@ def to_datetime(value: Any) -> dt.datetime | Problem:
         parsed: dt.datetime | None = None
         try:
             parsed = date_parser.isoparse(text)
-        except (ValueError, OverflowError):
-            try:
-                parsed = date_parser.parse(text)
-            except (ValueError, OverflowError, TypeError, date_parser.ParserError):
+        except Exception:  # dateutil raises ValueError, OverflowError and others on odd text
+            if _EPOCH_TEXT.fullmatch(text):
+                return to_datetime(Decimal(text))
+            parsed = _parse_whole_date(text)
+            if parsed is None:
                 return Problem(value, "a date")
-        except Exception:  # pragma: no cover - dateutil may raise odd errors on odd text
-            return Problem(value, "a date")
         return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
     return Problem(value, "a date")
+
+
+_EPOCH_TEXT = re.compile(r"[+-]?\d+(\.\d+)?")
+# Two different defaults: a part of the date the text leaves out comes out differently.
+_DEFAULTS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))
+
+
+def _parse_whole_date(text: str) -> dt.datetime | None:
+    """``text`` read by dateutil when it names a year, a month and a day; else None."""
+    try:
+        first, second = (date_parser.parse(text, default=d) for d in _DEFAULTS)
+    except Exception:  # dateutil raises ParserError, OverflowError, TypeError, ...
+        return None
+    if first.date() != second.date():
+        return None
+    return first
 
 
 def to_date(value: Any) -> dt.date | Problem:

@@ -245,3 +245,28 @@ def test_results_are_deterministic_given_now() -> None:
     rules = leadrules.compile("+10 when signed up within 30 days\n+5 when a")
     lead = {"signed up": "2026-02-10", "a": True}
     assert rules.evaluate(lead, now=NOW).to_dict() == rules.evaluate(lead, now=NOW).to_dict()
+
+
+# ------------------------------------------------------------- found in review
+
+
+def test_evaluate_many_refuses_a_single_lead_mapping() -> None:
+    # A dict is iterable (over its keys): scoring its keys as leads would be silently wrong.
+    rules = leadrules.compile("disqualify when country != 'GB'")
+    with pytest.raises(leadrules.InvalidArgument):
+        list(rules.evaluate_many({"country": "FR"}))
+
+
+@pytest.mark.parametrize("path", [None, 5, b"rules.leadrules"])
+def test_load_refuses_what_is_not_a_path(path: object) -> None:
+    with pytest.raises(leadrules.LeadRulesError):
+        leadrules.load(path)  # type: ignore[arg-type]
+
+
+def test_a_ruleset_is_immutable() -> None:
+    rules = leadrules.compile("+1 when x")
+    with pytest.raises(AttributeError):
+        rules.schema = 5  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        rules.backend = "reference"  # type: ignore[misc]
+    assert rules.schema is None

@@ -4,6 +4,7 @@ a position (a RuleSyntaxError, so a LeadRulesError), and the checked tree every 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -366,3 +367,13 @@ def test_check_errors_carry_the_filename() -> None:
     error = error_of("MQL at 5\nMQL at 6\n", filename="scoring.leadrules")
     assert error.filename == "scoring.leadrules"
     assert "scoring.leadrules:2:" in str(error)
+
+
+def test_decay_may_reach_its_event_through_a_definition() -> None:
+    # A definition is usable anywhere after it (language.md §2), decay included.
+    rules = leadrules.compile(
+        "define hot as attended webinar\n+20 when hot, decaying 50% every 30 days\n"
+    )
+    now = dt.datetime(2026, 3, 31, tzinfo=dt.timezone.utc)
+    lead = {"events": [{"name": "attended webinar", "at": "2026-03-01T00:00:00Z"}]}
+    assert rules.evaluate(lead, now=now).score == 10

@@ -476,3 +476,46 @@ def test_mutating_helper_changes_the_text(spec_example: str) -> None:
     swapped = _mutate("a b", [("swap", "token", 0, 2, "")])
     assert swapped == "b a"
     assert _mutate("+20 when a", [("insert", "token", 1, 0, "whem ")]) == "+whem 20 when a"
+
+
+# ------------------------------------------------------- misspellings found in review
+
+
+@pytest.mark.parametrize(
+    ("source", "column", "suggestion"),
+    [
+        ("disqualfy when x\n", 11, "disqualify"),
+        ("dfine hot as x\n", 7, "define"),
+        ("grup fit max 5:\n    +1 when x\n", 6, "group"),
+    ],
+)
+def test_a_misspelt_statement_keyword_is_named_with_a_suggestion(
+    source: str, column: int, suggestion: str
+) -> None:
+    with pytest.raises(RuleSyntaxError) as info:
+        leadrules.compile(source)
+    error = info.value
+    assert (error.line, error.column) == (1, column)
+    assert f"did you mean `{suggestion}`?" in str(error)
+    # Only the misspelt line is reported: the group's indented rules are not echoed as errors.
+    assert len(error.diagnostics) == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "fragment"),
+    [
+        ('+1 when x stars with "a"\n', "did you mean `starts with` instead of `stars with`?"),
+        ('+1 when x ens with "a"\n', "did you mean `ends with` instead of `ens with`?"),
+        ('disqualify when x becuase "y"\n', "did you mean `because` instead of `becuase`?"),
+        ("group fit mx 5:\n    +1 when x\n", "did you mean `max` instead of `mx`?"),
+        ("+1 when x at least 3 tims\n", "did you mean `times`?"),
+        ("+1 per x, upto 15\n", "write `, up to 15`"),
+        ("+abc when x\n", "expected a number after `+`"),
+        ("+1 when x = 1e3\n", "not in scientific notation"),
+    ],
+)
+def test_common_misspellings_get_a_plain_words_fix(source: str, fragment: str) -> None:
+    with pytest.raises(RuleSyntaxError) as info:
+        leadrules.compile(source)
+    assert fragment in str(info.value)
+    assert "WORD" not in str(info.value) and "_NL" not in str(info.value)

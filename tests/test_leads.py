@@ -310,3 +310,28 @@ class ClassDefaults:
 def test_class_level_attributes_of_plain_objects_are_read() -> None:
     assert truth('country = "GB"', ClassDefaults()) is True
     assert truth("company size >= 10", ClassDefaults()) is True
+
+
+def test_attributes_served_by_getattr_are_fields() -> None:
+    # "any object with attributes" (language.md §2) includes proxies and wrappers whose
+    # attributes come from __getattr__ and so appear in no listing.
+    class Wrapper:
+        def __init__(self, data: dict[str, object]) -> None:
+            self._data = data
+
+        def __getattr__(self, name: str) -> object:
+            try:
+                return self._data[name]
+            except KeyError:
+                raise AttributeError(name) from None
+
+        def greet(self) -> str:
+            return "hello"
+
+    lead = Wrapper({"country": "GB", "company_size": 9})
+    result = leadrules.evaluate('+5 when country = "GB"\n+1 when company size > 3', lead)
+    assert result.score == 6
+    # Methods are not fields, and private names stay unreachable.
+    assert leadrules.evaluate("+1 when greet is present", lead).score == 0
+    with pytest.raises(leadrules.RuleCheckError):
+        leadrules.compile("+1 when `_data` is present")

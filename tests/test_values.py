@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import leadrules
+from leadrules import values
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -331,3 +332,35 @@ def test_bare_fact_on_python_values(value: Any, expected: bool | None) -> None:
 def test_comparison_with_true_false_literals(text: str, expected: bool) -> None:
     assert truth("subscribed = true", {"subscribed": text}) is expected
     assert truth("subscribed = false", {"subscribed": text}) is (not expected)
+
+
+# ------------------------------------------------- dates must not depend on the clock
+
+
+@pytest.mark.parametrize("text", ["12:30", "Monday", "may", "next week", "Q3"])
+def test_text_that_is_not_a_whole_date_is_unreadable_not_filled_in_from_today(text: str) -> None:
+    # dateutil would fill the missing parts from today's date, so the result would change
+    # with the machine's clock; leadrules must depend only on `now`.
+    assert isinstance(values.to_datetime(text), values.Problem)
+    result = leadrules.evaluate(
+        "+10 when signed up within 30 days", {"signed_up": text}, now=NOW_FOR_DATES
+    )
+    assert result.score == 0
+    assert result.undecided and result.warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Jan 5, 2026", dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)),
+        ("2026-01-15 10:00", dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.timezone.utc)),
+        ("20260115", dt.datetime(2026, 1, 15, tzinfo=dt.timezone.utc)),
+        # Text that is only a number is epoch seconds, like a number is.
+        ("1763600000", dt.datetime(2025, 11, 20, 0, 53, 20, tzinfo=dt.timezone.utc)),
+    ],
+)
+def test_whole_dates_and_epoch_seconds_in_text_are_read(text: str, expected: dt.datetime) -> None:
+    assert values.to_datetime(text) == expected
+
+
+NOW_FOR_DATES = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
