@@ -1,21 +1,968 @@
-"""The compiled backend: checked rules turned into Python code (placeholder: until it lands,
-it scores with the reference evaluator)."""
+"""The compiled backend: checked rules turned into Python source, compiled once per rule set.
+
+It gives exactly the reference evaluator's :class:`~leadrules.result.Result` (the differential
+test in ``tests/test_compiled.py`` checks every field), only faster:
+
+- The source is generated from the checked tree alone. Every value taken from the rule file
+  (names, text, numbers, patterns) enters the source through ``repr`` of a plain ``str`` or
+  ``int``, or as a constant bound in the function's namespace: no rule text is ever run as
+  code. The source is registered with :mod:`linecache` under ``<leadrules-compiled:FILE#N>``,
+  so a traceback through it shows the generated lines.
+- Scoring (``_score``) reads each name the rules use once, decides each test inline for the
+  common value types (text, whole numbers, yes/no), and keeps only what the score, the stage
+  and the warnings need. Anything rarer goes to :mod:`leadrules.compiled_runtime`, and from
+  there mostly to the reference evaluator's own methods.
+- The explanation (contributions with their evidence, clamps, undecided rules, stage
+  outcomes, disqualifications) is built only when first read, by a second generated function
+  (``_explain``, compiled on first use) from the values the scoring read. See
+  ``docs/performance.md``.
+
+Conditions use Kleene's three-valued logic in the generated code exactly as in the reference:
+``t`` is True, False or None (unknown); ``and`` stops at the first false operand, ``or`` at the
+first true one.
+"""
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
-import functools
-from collections.abc import Callable
+import itertools
+import linecache
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import ROUND_HALF_EVEN, Decimal
+from types import MappingProxyType
 from typing import Any
 
-from .checker import CheckedRules
-from .evaluator import evaluate_checked
-from .result import Result
+from . import ast
+from .checker import CheckedGroup, CheckedRules
+from .compiled_runtime import (
+    FALSE_WORDS,
+    IMMUTABLE,
+    SLOW,
+    Context,
+    Replay,
+    attrs_view,
+    contribution,
+    disqualification,
+    evidence,
+    evidences,
+    medium,
+    norm_lookup,
+    path_lookup,
+    stage_outcome,
+)
+from .evaluator import (
+    _WIDE,
+    MAX_UNITS,
+    UNIT_QUANTUM,
+    Unknown,
+    _rule_clamp,
+    _undecided,
+    evaluate_checked,
+)
+from .leads import Record
+from .result import Clamp, Contribution, Result, lazy_result
+from .values import MISSING, is_missing
 
-__all__ = ["compile_scorer"]
+__all__ = ["compile_scorer", "generated_source"]
+
+Scorer = Callable[[Any, dt.datetime], Result]
+
+_COUNTER = itertools.count(1)
+_ABSENT = object()  # dict.get's default: no such key
+_NOT_YET = object()  # a definition not evaluated yet for this lead
+
+#: And/Or/Not nesting deeper than this goes into a function of its own (Python limits how
+#: deeply blocks may nest in one function).
+_MAX_DEPTH = 24
+
+#: An int the reference reads as a number (values.sensible: at most 31 digits) ...
+_SENSIBLE = "-10000000000000000000000000000000 < {v} < 10000000000000000000000000000000"
+#: ... and one it counts as units in a `per` rule (evaluator.MAX_UNITS).
+_UNITS = f"-{int(MAX_UNITS)} <= {{v}} <= {int(MAX_UNITS)}"
+
+_PY_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
-def compile_scorer(checked: CheckedRules) -> Callable[[Any, dt.datetime], Result]:
+Leaf = ast.Presence | ast.Compare | ast.In | ast.Between | ast.TextTest | ast.Matches | ast.Fact
+
+
+def _leaves(node: ast.Cond) -> Iterator[Leaf]:
+    """The single tests of a condition (not inside definitions, not inside `where`)."""
+    if isinstance(node, (ast.And, ast.Or)):
+        for operand in node.operands:
+            yield from _leaves(operand)
+    elif isinstance(node, ast.Not):
+        yield from _leaves(node.operand)
+    elif not isinstance(node, ast.DefRef):
+        yield node
+
+
+def _reads_text(node: ast.Cond) -> bool:
+    """Whether the test's fast path reads its value as folded text."""
+    if isinstance(node, ast.TextTest):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Compare):
+        return isinstance(node.value, str) and not isinstance(node.value, bool)
+    if isinstance(node, ast.In):
+        return all(isinstance(i, str) for i in node.values.items)
+    if isinstance(node, ast.Between):
+        return isinstance(node.low, str) and isinstance(node.high, str)
+    return False
+
+
+def _units(points: Decimal, units: int) -> Decimal:
+    """A `per` rule's points for a number of units, as the reference computes them."""
+    return _WIDE.multiply(points, units).quantize(UNIT_QUANTUM, ROUND_HALF_EVEN)
+
+
+def _is_int_literal(value: Any) -> bool:
+    return isinstance(value, Decimal) and value == value.to_integral_value()
+
+
+class _Code:
+    """Lines of Python with indentation."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.depth = 0
+
+    def __call__(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    @contextmanager
+    def block(self, header: str) -> Iterator[None]:
+        self(header)
+        self.depth += 1
+        yield
+        self.depth -= 1
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+class _Env:
+    """Where a condition's code is generated: the main function or a helper function."""
+
+    def __init__(self, line: str, now: str, texts: dict[int, str] | None = None) -> None:
+        self.line = line  # expression for the current rule's line (for warnings)
+        self.now = now  # expression for now
+        self.texts = texts or {}  # slot -> variable holding its stripped, case-folded text
+
+
+class _Generator:
+    """Generates the two functions of one rule set. ``full`` selects the explanation
+    (evidence-tracking) variant."""
+
+    def __init__(self, rules: CheckedRules, full: bool, ns: dict[str, Any]) -> None:
+        self.rules = rules
+        self.full = full
+        self.ns = ns
+        self.ids: dict[int, str] = {}
+        self.code = _Code()
+        self.units: list[_Code] = []
+        self.temp = itertools.count()
+        self.slots: dict[ast.Name, int] = ns["_SLOT_INDEX"]
+        self.defs: dict[int, int] = ns["_DEF_INDEX"]
+        self.int_points: bool = ns["_INT_POINTS"]
+
+    # ---- constants
+
+    def const(self, value: Any, hint: str = "k") -> str:
+        """A name bound to ``value`` in the namespace (the same name for the same object)."""
+        key = id(value)
+        name = self.ids.get(key)
+        if name is None:
+            name = f"_{hint}{len(self.ids)}"
+            self.ids[key] = name
+            self.ns[name] = value
+        return name
+
+    def number(self, value: Decimal) -> str:
+        """A number literal for comparisons: an int when whole (exact either way)."""
+        if _is_int_literal(value):
+            return repr(int(value))
+        return self.const(value, "d")
+
+    def points(self, value: Decimal) -> str:
+        """Points to add: an int where the backend adds whole points as ints (see
+        compile_scorer), else the Decimal itself."""
+        if not self.full and self.int_points:
+            return repr(int(value))
+        return self.const(value, "d")
+
+    def var(self, prefix: str) -> str:
+        return f"{prefix}{next(self.temp)}"
+
+    # ---- conditions
+
+    def cond(self, node: ast.Cond, env: _Env, depth: int = 0) -> None:
+        """Code setting ``t`` (and, for the explanation, ``x``: the evidence when ``t`` is
+        decided, the unknowns when it is None)."""
+        c = self.code
+        if isinstance(node, (ast.And, ast.Or, ast.Not)) and depth > _MAX_DEPTH:
+            self.unit_call(node, env)
+        elif isinstance(node, ast.Not):
+            self.cond(node.operand, env, depth + 1)
+            c("if t is not None:")
+            c("    t = not t")
+        elif isinstance(node, ast.And):
+            self.junction(node, env, depth, stop=False)
+        elif isinstance(node, ast.Or):
+            self.junction(node, env, depth, stop=True)
+        elif isinstance(node, ast.DefRef):
+            self.defref(node, env)
+        else:
+            self.leaf(node, env)
+
+    def junction(self, node: ast.And | ast.Or, env: _Env, depth: int, stop: bool) -> None:
+        """``and`` (stop at the first False) or ``or`` (stop at the first True)."""
+        c = self.code
+        s = self.var("s")
+        stop_value = "True" if stop else "False"
+        if not self.full:
+            # s: False/True once settled by a stopping operand, None once an operand was unknown.
+            for i, operand in enumerate(node.operands):
+                if i == 0:
+                    self.cond(operand, env, depth + 1)
+                    c(f"{s} = t")
+                    continue
+                with c.block(f"if {s} is not {stop_value}:"):
+                    self.cond(operand, env, depth + 1)
+                    c(f"if t is not {'False' if stop else 'True'}:")
+                    c(f"    {s} = t")
+            c(f"t = {s}")
+            return
+        # The explanation: the reference's lists of evidence and unknowns.
+        ev, un, xs = self.var("e"), self.var("u"), self.var("x")
+        c(f"{s} = {not stop}")
+        c(f"{ev} = []")
+        c(f"{un} = []")
+        for i, operand in enumerate(node.operands):
+            guard = f"if {s} is not {stop_value}:" if i else "if True:"
+            with c.block(guard):
+                self.cond(operand, env, depth + 1)
+                c(f"if t is {stop_value}:")
+                c(f"    {s} = {stop_value}")
+                c(f"    {xs} = x")
+                c("elif t is None:")
+                c(f"    {un}.extend(x)")
+                c("else:")
+                c(f"    {ev}.extend(x)")
+        c(f"if {s} is {stop_value}:")
+        c(f"    t = {stop_value}")
+        c(f"    x = {xs}")
+        c(f"elif {un}:")
+        c("    t = None")
+        c(f"    x = tuple({un})")
+        c("else:")
+        c(f"    t = {not stop}")
+        c(f"    x = tuple({ev})")
+
+    def defref(self, node: ast.DefRef, env: _Env) -> None:
+        c = self.code
+        index = 4 + self.defs[id(node.definition)]
+        function = f"_def{self.defs[id(node.definition)]}"
+        c(f"t = S[{index}]")
+        with c.block("if t is _NY:"):
+            if self.full:
+                c(f"t = S[{index}] = {function}(V, S, X)")
+            else:
+                c(f"t = S[{index}] = {function}(V, S, {env.line})")
+        if self.full:
+            c("t, x = t")
+
+    def unit_call(self, node: ast.Cond, env: _Env) -> None:
+        """A deep subtree, generated as a function of its own."""
+        name = f"_unit{len(self.units)}"
+        self.function(name, node)
+        if self.full:
+            self.code(f"t, x = {name}(V, S, X)")
+        else:
+            self.code(f"t = {name}(V, S, {env.line})")
+
+    def function(self, name: str, node: ast.Cond) -> None:
+        """A helper function evaluating ``node`` (a definition's condition, or a deep
+        subtree): ``f(V, S, line) -> t`` when scoring, ``f(V, S, X) -> (t, x)`` when
+        explaining."""
+        outer, self.code = self.code, _Code()
+        self.units.append(self.code)
+        c = self.code
+        with c.block(f"def {name}(V, S, {'X' if self.full else 'line'}):"):
+            for slot in sorted({self.slots[leaf.name] for leaf in _leaves(node)}):
+                c(f"v{slot} = V[{slot}]")
+            c("now = S[2]")
+            self.cond(node, _Env("line", "now"))
+            c("return (t, x)" if self.full else "return t")
+        self.code = outer
+
+    def leaf(self, node: ast.Cond, env: _Env) -> None:
+        """One test: inline for the class of value it usually meets, else ``_rare`` (when
+        scoring) or ``_erare`` (when explaining), which handle any value as the reference."""
+        assert isinstance(
+            node,
+            (ast.Presence, ast.Compare, ast.In, ast.Between, ast.TextTest, ast.Matches, ast.Fact),
+        )
+        c = self.code
+        slot = self.slots[node.name]
+        v = f"v{slot}"
+        node_name = self.const(node, "n")
+        test = self.const(medium(node), "m")
+        fast = self.fast_path(node, v, env.texts.get(slot))
+        event = isinstance(node, ast.Fact)  # a name the lead lacks is an event
+        if not self.full:
+            rare = f"_rare(S, {env.line}, {node_name}, {test}, {v})"
+            if fast is None:
+                expression = rare
+            elif fast[0] == "True":
+                expression = fast[1]
+            else:
+                expression = f"{fast[1]} if {fast[0]} else {rare}"
+            if event:
+                expression = f"_evf(S, {env.line}, {node_name}) if {v} is _M else {expression}"
+            c(f"t = {expression}")
+            return
+        c("x = None")
+        if event:
+            c(f"if {v} is _M:")
+            c(f"    t, x = _eo(X, {node_name})")
+        if fast is not None:
+            c(f"{'elif' if event else 'if'} {fast[0]}:")
+            c(f"    t = {fast[1]}")
+        if fast is None or fast[0] != "True":
+            c("else:" if fast is not None or event else "if True:")
+            c(f"    t, x = _erare(S, {node_name}, {test}, {v})")
+        missing = self.const((Unknown(str(node.name), "missing"),), "um")
+        shown = f"None if {v} is _M else {v}" if isinstance(node, ast.Presence) else v
+        c("if x is None:")
+        c(f"    x = {missing} if t is None else (({str(node.name)!r}, {shown}),)")
+
+    def fast_path(self, node: ast.Cond, v: str, text: str | None) -> tuple[str, str] | None:
+        """(condition, expression): ``t`` inline, for the class of value the test usually
+        meets; None when every value goes to the medium test."""
+        if text is not None:
+            w = text  # folded up front: None unless the value is text
+            on_text_condition = f"{w} is not None"
+        else:
+            w = "w"
+            on_text_condition = f"{v}.__class__ is str"
+
+        def on_text(expression: str) -> tuple[str, str]:
+            if text is not None:
+                return on_text_condition, f"(({expression}) if {w} else None)"
+            return on_text_condition, (
+                f"(({expression}) if (w := {v}.strip().casefold()) else None)"
+            )
+
+        on_int = f"{v}.__class__ is int and {_SENSIBLE.format(v=v)}"
+        on_bool = f"{v}.__class__ is bool"
+        if isinstance(node, ast.Presence):
+            present = (
+                f"(bool({v}.strip()) if {v}.__class__ is str else "
+                f"{v} is not _M and {v} is not None and not _missing({v}))"
+            )
+            return "True", present if node.present else f"not {present}"
+        if isinstance(node, ast.Compare):
+            op = _PY_OPS[node.op]
+            value = node.value
+            if isinstance(value, bool):
+                return on_bool, f"{v} {op} {value}"
+            if isinstance(value, Decimal):
+                return on_int, f"{v} {op} {self.number(value)}"
+            if isinstance(value, str):
+                return on_text(f"{w} {op} {value.strip().casefold()!r}")
+            return None
+        if isinstance(node, ast.In):
+            items = node.values.items
+            test = "not in" if node.negated else "in"
+            if all(isinstance(i, str) for i in items):
+                folded_items = frozenset(str(i).strip().casefold() for i in items)
+                return on_text(f"{w} {test} {self.const(folded_items, 'fs')}")
+            if all(isinstance(i, Decimal) for i in items):
+                return on_int, f"{v} {test} {self.const(frozenset(items), 'fd')}"
+            return None
+        if isinstance(node, ast.Between):
+            low, high = node.low, node.high
+            negate = " != True" if node.negated else ""
+            if isinstance(low, str) and isinstance(high, str):
+                lo, hi = repr(low.strip().casefold()), repr(high.strip().casefold())
+                return on_text(f"({lo} <= {w} <= {hi}){negate}")
+            if isinstance(low, Decimal) and isinstance(high, Decimal):
+                lo, hi = self.number(low), self.number(high)
+                return on_int, f"({lo} <= {v} <= {hi}){negate}"
+            return None
+        if isinstance(node, ast.TextTest):
+            if not isinstance(node.value, str):
+                return None
+            needle = repr(node.value.strip().casefold())
+            if node.op == "contains":
+                return on_text(f"{needle} in {w}")
+            if node.op == "starts with":
+                return on_text(f"{w}.startswith({needle})")
+            return on_text(f"{w}.endswith({needle})")
+        if isinstance(node, ast.Matches):
+            from .regex import compile_regex
+
+            pattern = self.const(compile_regex(node.pattern, node.flags), "re")
+            return f"{v}.__class__ is str", (
+                f"(({pattern}.search(s) is not None) if (s := {v}.strip()) else None)"
+            )
+        if isinstance(node, ast.Fact) and not node.has_modifiers:
+            return on_bool, v
+        return None
+
+    # ---- the rule file
+
+    def main(self) -> str:
+        """The whole module source."""
+        if self.full:
+            self.explain_function()
+        else:
+            self.score_function()
+        for definition, index in self.definition_order():
+            self.function(f"_def{index}", definition.condition)
+        head = _Code()
+        head("# Generated by leadrules.compiler from the checked rules of")
+        head(f"# {self.rules.file.filename!r}. Not to be edited: it is made again on every load.")
+        return head.text() + "\n" + "\n".join(u.text() for u in [self.code, *self.units])
+
+    def definition_order(self) -> list[tuple[ast.Define, int]]:
+        return [(d, self.defs[id(d)]) for d in self.rules.definitions]
+
+    def read_slots(self) -> None:
+        """The prologue of ``_score``: every name the rules use, read once. A plain dict is
+        read directly (as Record.lookup reads one); an attrs instance through a dict of its
+        fields in Record's order (see compiled_runtime.attrs_view); anything else through
+        the reference's Record."""
+        c = self.code
+        names = sorted(self.slots.items(), key=lambda item: item[1])
+        with c.block("if lead.__class__ is dict:"):
+            c("d = lead")
+        with c.block("elif lead is None:"):
+            c("return _reference(lead, now)")
+        with c.block("else:"):
+            c("d = _view(lead)")
+            with c.block("if d is None:"):
+                # If reading a name fails, the reference scores the lead (its warnings
+                # depend on what it read when).
+                c("r = _Record(lead)")
+                c("pass")
+                for name, slot in names:
+                    c(f"v{slot} = r.get({self.const(name, 'name')})")
+                c("if r.problems:")
+                c("    return _reference(lead, now)")
+        with c.block("if d is not None:"):
+            c("get = d.get")
+            for name, slot in names:
+                v = f"v{slot}"
+                if len(name.parts) > 1:
+                    c(f"{v} = _path(d, {self.const(name, 'name')})")
+                    continue
+                part = name.parts[0]
+                text = part.text
+                snake = text.replace(" ", "_")
+                c(f"{v} = get({text!r}, _A)")
+                with c.block(f"if {v} is _A:"):
+                    if not part.exact and snake != text:
+                        c(f"{v} = get({snake!r}, _A)")
+                        with c.block(f"if {v} is _A:"):
+                            c(f"{v} = _norm(d, {ast.normalize_name(text)!r})")
+                    else:
+                        c(f"{v} = _norm(d, {ast.normalize_name(text)!r})")
+        c(f"V = ({''.join(f'v{slot}, ' for _, slot in names)})")
+
+    def texts(self) -> dict[int, str]:
+        """Slots read as text by two tests or more: folded once, up front."""
+        uses: dict[int, int] = {}
+        for rule_cond in self.top_conditions():
+            for leaf in _leaves(rule_cond):
+                if _reads_text(leaf):
+                    slot = self.slots[leaf.name]
+                    uses[slot] = uses.get(slot, 0) + 1
+        return {slot: f"w{slot}" for slot, count in uses.items() if count > 1}
+
+    def top_conditions(self) -> Iterator[ast.Cond]:
+        for rule in self.rules.score_rules:
+            if rule.condition is not None:
+                yield rule.condition
+        for dq in self.rules.disqualifications:
+            yield dq.condition
+        for stage in self.rules.stages:
+            if stage.condition is not None:
+                yield stage.condition
+
+    def score_function(self) -> None:
+        c = self.code
+        defs = len(self.rules.definitions)
+        with c.block("def _score(lead, now):"):
+            self.read_slots()
+            c(f"S = [None, lead, now, False{', _NY' * defs}]")
+            texts = self.texts()
+            for slot, w in texts.items():
+                c(f"{w} = v{slot}.strip().casefold() if v{slot}.__class__ is str else None")
+            c("score = 0" if self.int_points else "score = _ZERO")
+            for item in self.rules.items:
+                if isinstance(item, CheckedGroup):
+                    c(f"# group {item.name!r}")
+                    c("sub = 0" if self.int_points else "sub = _ZERO")
+                    for rule in item.rules:
+                        self.score_rule(rule, item.name, "sub", texts)
+                    c("cl = sub")
+                    if item.max is not None:
+                        c(f"if cl > {self.const(item.max, 'd')}:")
+                        c(f"    cl = {self.const(item.max, 'd')}")
+                    if item.min is not None:
+                        c(f"if cl < {self.const(item.min, 'd')}:")
+                        c(f"    cl = {self.const(item.min, 'd')}")
+                    c("score += cl")
+                else:
+                    self.score_rule(item, None, "score", texts)
+            if self.int_points:
+                c("if score.__class__ is int:")
+                c("    score = _Dec(score)")
+            c("dq = False")
+            for dq in self.rules.disqualifications:
+                c(f"# disqualify, line {dq.span.line}")
+                self.cond(dq.condition, _Env(str(dq.span.line), "now", texts))
+                c("if t is True:")
+                c("    dq = True")
+            self.stage_code(texts)
+            c("ctx = S[0]")
+            with c.block("if ctx is None:"):
+                c("warnings = ()")
+                c("X = None")
+            with c.block("else:"):
+                c("warnings = ctx.finish()")
+                c("X = ctx.recorded")
+            c(
+                "result = _result(score, stage, dq, "
+                "(_EXPLAIN, warnings, nxt, nth, now, _FILENAME, V, X))"
+            )
+            c("if S[3]:")
+            c("    result.contributions  # a value that may change: build the explanation now")
+            c("return result")
+
+    def score_rule(
+        self, rule: ast.ScoreRule, group: str | None, total: str, texts: dict[int, str]
+    ) -> None:
+        c = self.code
+        line = str(rule.span.line)
+        rule_name = self.const(rule, "rule")
+        c(f"# line {rule.span.line}: {rule.text[:60]!r}")
+        if rule.per is not None:
+            fact = rule.per
+            v = f"v{self.slots[fact.name]}"
+            if not fact.has_modifiers:
+                c(f"if {v}.__class__ is int and {_UNITS.format(v=v)}:")
+                c.depth += 1
+                self.per_units(rule, v, total)
+                c.depth -= 1
+                c("else:")
+                c.depth += 1
+            c(f"got = _per(S, {line}, {rule_name}, {group!r})")
+            c("if got.__class__ is _Contribution:")
+            c(f"    {total} += got.points")
+            if not fact.has_modifiers:
+                c.depth -= 1
+            return
+        assert rule.condition is not None
+        self.cond(rule.condition, _Env(line, "now", texts))
+        with c.block("if t is True:"):
+            if rule.decay is not None:
+                c(f"{total} += _decay(S, {line}, {rule_name})")
+            else:
+                c(f"{total} += {self.points(rule.points)}")
+
+    def per_units(self, rule: ast.ScoreRule, v: str, total: str) -> None:
+        """A `per` rule on a whole number of units ``v``: the reference's points (the product
+        rounded to UNIT_QUANTUM, then the cap), with int arithmetic where that is exact."""
+        c = self.code
+        points, cap = rule.points, rule.cap
+        exact = int(points.as_tuple().exponent) >= -4 and (
+            cap is None or int(cap.as_tuple().exponent) >= -4
+        )
+        if points == 0:
+            c("pass")
+        elif exact:
+            # points * v already has 4 decimals at most: quantizing only sets the exponent,
+            # which multiplying by the points written with 4 decimals does too.
+            scaled = self.const(points.quantize(UNIT_QUANTUM), "d")
+            with c.block(f"if {v}:"):
+                if cap is None:
+                    c(f"{total} += {scaled} * {v}")
+                    return
+                per_unit = abs(int(points.scaleb(4)))
+                with c.block(f"if abs({v}) * {per_unit} > {int(cap.scaleb(4))}:"):
+                    positive = "> 0" if points > 0 else "< 0"
+                    negative = self.const(-cap, "d")
+                    c(f"{total} += {self.const(cap, 'd')} if {v} {positive} else {negative}")
+                with c.block("else:"):
+                    c(f"{total} += {scaled} * {v}")
+        else:
+            c(f"f = _units({self.const(points, 'd')}, {v})")
+            with c.block("if f:"):
+                if cap is not None:
+                    c(f"if abs(f) > {self.const(cap, 'd')}:")
+                    c(f"    f = {self.const(cap, 'd')} if f > 0 else {self.const(-cap, 'd')}")
+                c(f"{total} += f")
+
+    def stage_code(self, texts: dict[int, str]) -> None:
+        c = self.code
+        stages = self.rules.stages
+        for i, stage in enumerate(stages):
+            threshold = self.number(stage.threshold)
+            if stage.condition is None:
+                c(f"r{i} = score >= {threshold}")
+            else:
+                c(f"# stage {stage.name!r}")
+                self.cond(stage.condition, _Env(str(stage.span.line), "now", texts))
+                c(f"r{i} = t is True and score >= {threshold}")
+        with c.block("if dq:"):
+            c("stage = nxt = nth = None")
+        with c.block("else:"):
+            c("fl = -1")
+            c("stage = None")
+            for i in reversed(range(len(stages))):
+                with c.block(f"{'if' if i == len(stages) - 1 else 'elif'} r{i}:"):
+                    c(f"stage = {stages[i].name!r}")
+                    c(f"fl = {i}")
+            c("nxt = nth = None")
+            for i, stage in enumerate(stages):
+                with c.block(f"{'if' if i == 0 else 'elif'} fl < {i} and not r{i}:"):
+                    c(f"nxt = {stage.name!r}")
+                    c(f"nth = {self.const(stage.threshold, 'd')}")
+
+    # ---- the explanation
+
+    def explain_function(self) -> None:
+        c = self.code
+        defs = len(self.rules.definitions)
+        names = sorted(self.slots.items(), key=lambda item: item[1])
+        with c.block("def _explain(V, now, X):"):
+            if names:
+                c(f"({''.join(f'v{slot}, ' for _, slot in names)}) = V")
+            c(f"S = [None, V, now, X{', _NY' * defs}]")
+            c("C = []  # contributions")
+            c("K = []  # clamps")
+            c("U = []  # undecided")
+            c("G = {}  # groups")
+            c("score = _ZERO")
+            for item in self.rules.items:
+                if isinstance(item, CheckedGroup):
+                    c("sub = _ZERO")
+                    for rule in item.rules:
+                        self.explain_rule(rule, item.name, "sub")
+                    c(f"cl = _group_clamp({self.const(item, 'group')}, sub, C, K)")
+                    c(f"G[{item.name!r}] = cl")
+                    c("score += cl")
+                else:
+                    self.explain_rule(item, None, "score")
+            c("D = []  # disqualifications")
+            for dq in self.rules.disqualifications:
+                self.cond(dq.condition, _Env("0", "now"))
+                dq_name = self.const(dq, "dq")
+                with c.block("if t is True:"):
+                    c(
+                        f"D.append(_dq({(dq.reason or dq.text)!r}, {dq.span.line}, "
+                        f"{dq.span.column}, _evs(x), {dq.text!r}))"
+                    )
+                with c.block("elif t is None:"):
+                    c(
+                        f"U.append(_undecided('disqualify', {(dq.reason or dq.text)!r}, "
+                        f"{dq_name}.span, x))"
+                    )
+            c("O = []  # stage outcomes")
+            for stage in self.rules.stages:
+                threshold = self.const(stage.threshold, "d")
+                if stage.condition is None:
+                    c("t = None")
+                    c(f"reached = score >= {threshold}")
+                else:
+                    self.cond(stage.condition, _Env("0", "now"))
+                    with c.block("if t is None:"):
+                        c(
+                            f"U.append(_undecided('stage', {stage.text!r}, "
+                            f"{self.const(stage, 'stage')}.span, x))"
+                        )
+                    c(f"reached = score >= {threshold} and t is True")
+                c(
+                    f"O.append(_stage_out({stage.name!r}, {threshold}, reached, t, "
+                    f"{stage.span.line}, {stage.span.column}))"
+                )
+            c("return (tuple(D), tuple(C), _frozen(G), tuple(U), tuple(K), tuple(O))")
+
+    def explain_rule(self, rule: ast.ScoreRule, group: str | None, total: str) -> None:
+        c = self.code
+        rule_name = self.const(rule, "rule")
+        label = repr(rule.display)
+        where = f"{group!r}, {rule.span.line}, {rule.span.column}"
+        c(f"# line {rule.span.line}")
+        if rule.per is not None:
+            fact = rule.per
+            v = f"v{self.slots[fact.name]}"
+            if not fact.has_modifiers:
+                c(f"if {v}.__class__ is int and {_UNITS.format(v=v)}:")
+                c.depth += 1
+                c(f"f = _units({self.const(rule.points, 'd')}, {v})")
+                with c.block("if f:"):
+                    if rule.cap is not None:
+                        cap = self.const(rule.cap, "d")
+                        c("u = None")
+                        with c.block(f"if abs(f) > {cap}:"):
+                            c("u = f")
+                            c(f"f = {cap} if f > 0 else {self.const(-rule.cap, 'd')}")
+                    else:
+                        c("u = None")
+                    c(
+                        f"got = _contrib(f, {label}, {where}, "
+                        f"(_ev({str(fact.name)!r}, {v}),), 'rule', {rule.text!r}, _Dec({v}), "
+                        "u, None)"
+                    )
+                    c("C.append(got)")
+                    c("if u is not None:")
+                    c("    K.extend(_rule_clamp(got))")
+                    c(f"{total} += f")
+                c.depth -= 1
+                c("else:")
+                c.depth += 1
+            c(f"got = X[{id(rule)}]")
+            with c.block("if got.__class__ is _Contribution:"):
+                c("C.append(got)")
+                c("K.extend(_rule_clamp(got))")
+                c(f"{total} += got.points")
+            with c.block("elif got is not None:"):
+                c("U.append(got)")
+            if not fact.has_modifiers:
+                c.depth -= 1
+            return
+        assert rule.condition is not None
+        self.cond(rule.condition, _Env("0", "now"))
+        with c.block("if t is None:"):
+            c(f"U.append(_undecided('score rule', {label}, {rule_name}.span, x))")
+        with c.block("elif t:"):
+            if rule.decay is not None:
+                c(f"p, decay = X[{id(rule)}]")
+            else:
+                c(f"p = {self.const(rule.points, 'd')}")
+                c("decay = None")
+            c(
+                f"C.append(_contrib(p, {label}, {where}, _evs(x), 'rule', {rule.text!r}, "
+                "None, None, decay))"
+            )
+            c(f"{total} += p")
+
+
+def _group_clamp(
+    item: CheckedGroup, subtotal: Decimal, contributions: list[Any], clamps: list[Any]
+) -> Decimal:
+    """A group's limits, as the reference applies them (its run())."""
+    clamped = subtotal
+    if item.max is not None and clamped > item.max:
+        clamped = item.max
+    if item.min is not None and clamped < item.min:
+        clamped = item.min
+    if clamped != subtotal:
+        kind: Any = "group max" if clamped < subtotal else "group min"
+        limit = item.max if kind == "group max" else item.min
+        assert limit is not None
+        word = "max" if kind == "group max" else "min"
+        contributions.append(
+            contribution(
+                clamped - subtotal,
+                f"group {item.name} limited to {word} {ast._format_decimal(limit)} "
+                f"(its rules gave {ast._format_decimal(subtotal)})",
+                item.name,
+                item.span.line,
+                item.span.column,
+                (),
+                "clamp",
+                item.text,
+                None,
+                None,
+                None,
+            )
+        )
+        clamps.append(
+            Clamp(kind, item.name, limit, subtotal, clamped, item.span.line, item.span.column)
+        )
+    return clamped
+
+
+def _slots(rules: CheckedRules) -> dict[ast.Name, int]:
+    """Every name the rules read from the lead (outside `where` filters), numbered."""
+    slots: dict[ast.Name, int] = {}
+    conditions: list[ast.Cond] = [d.condition for d in rules.definitions]
+    for rule in rules.score_rules:
+        if rule.condition is not None:
+            conditions.append(rule.condition)
+        if rule.per is not None:
+            conditions.append(rule.per)
+    conditions.extend(dq.condition for dq in rules.disqualifications)
+    conditions.extend(s.condition for s in rules.stages if s.condition is not None)
+    for condition in conditions:
+        for leaf in _leaves(condition):
+            slots.setdefault(leaf.name, len(slots))
+    return slots
+
+
+def _whole_points(rules: CheckedRules) -> bool:
+    """Whether the fixed points of the rules can be added as ints and give exactly the
+    Decimal the reference gets: whole, written without a fraction (exponent 0), and small
+    enough that no sum of them is ever rounded."""
+    for rule in rules.score_rules:
+        if rule.per is None:
+            exponent = rule.points.as_tuple().exponent
+            if exponent != 0 or abs(rule.points) >= 10**12:
+                return False
+    return True
+
+
+class _Compiled:
+    """The generated functions of one rule set, and what they share."""
+
+    def __init__(self, rules: CheckedRules) -> None:
+        self.rules = rules
+        self.lock = threading.Lock()
+        self.explain: Callable[..., Any] | None = None
+        slots = _slots(rules)
+        base: dict[str, Any] = {
+            "__builtins__": builtins,
+            "_SLOT_INDEX": slots,
+            "_DEF_INDEX": {id(d): i for i, d in enumerate(rules.definitions)},
+            "_INT_POINTS": _whole_points(rules),
+            "_M": MISSING,
+            "_A": _ABSENT,
+            "_NY": _NOT_YET,
+            "_SLOW": SLOW,
+            "_IMM": IMMUTABLE,
+            "_FALSE": FALSE_WORDS,
+            "_Dec": Decimal,
+            "_ZERO": Decimal(0),
+            "_Contribution": Contribution,
+            "_FILENAME": rules.file.filename,
+        }
+        self.base = base
+        self.score: Scorer = self._build(False)
+
+    def _namespace(self) -> dict[str, Any]:
+        rules = self.rules
+        slots = self.base["_SLOT_INDEX"]
+        ns = dict(self.base)
+
+        def context(state: list[Any]) -> Context:
+            found: Context | None = state[0]
+            if found is None:
+                found = state[0] = Context(rules, state[1], state[2])
+            return found
+
+        def slow(state: list[Any], line: int, node: ast.Cond) -> Any:
+            return context(state).leaf(line, node)
+
+        def event_fact(state: list[Any], line: int, node: ast.Fact) -> Any:
+            return context(state).event_fact(line, node)
+
+        def per(state: list[Any], line: int, rule: ast.ScoreRule, group: str | None) -> Any:
+            return context(state).per(line, rule, group)
+
+        def decay(state: list[Any], line: int, rule: ast.ScoreRule) -> Decimal:
+            return context(state).decay(line, rule)
+
+        def rare(state: list[Any], line: int, node: ast.Cond, test: Any, raw: Any) -> Any:
+            """A value of an uncommon class: the medium test, or the reference's."""
+            if raw.__class__ not in IMMUTABLE:
+                state[3] = True  # it may change later: build the explanation now
+            truth = test(raw, state[2])
+            if truth is SLOW:
+                return context(state).leaf(line, node)
+            return truth
+
+        def replay(state: list[Any]) -> Replay:
+            found: Replay | None = state[0]
+            if found is None:
+                found = state[0] = Replay(rules, slots, state[1], state[2], state[3])
+            return found
+
+        def explain_rare(state: list[Any], node: ast.Cond, test: Any, raw: Any) -> Any:
+            """(t, x) for a value of an uncommon class; x None: the usual evidence."""
+            truth = test(raw, state[2])
+            if truth is SLOW or isinstance(node, ast.Matches):
+                # Matches: its evidence holds the value as read (an Enum's value).
+                out = replay(state).leaf(node)
+                return out.value, out.evidence if out.value is not None else out.unknowns
+            return truth, None
+
+        def event_outcome(recorded: dict[int, Any], node: ast.Cond) -> Any:
+            out = recorded[id(node)]
+            return out.value, out.evidence if out.value is not None else out.unknowns
+
+        def reference(lead: Any, now: dt.datetime) -> Result:
+            return evaluate_checked(rules, lead, now)
+
+        ns.update(
+            _slow=slow,
+            _evf=event_fact,
+            _per=per,
+            _decay=decay,
+            _rare=rare,
+            _erare=explain_rare,
+            _eo=event_outcome,
+            _reference=reference,
+            _norm=norm_lookup,
+            _view=attrs_view,
+            _path=path_lookup,
+            _Record=Record,
+            _result=lazy_result,
+            _EXPLAIN=self._explain,
+            _ev=evidence,
+            _evs=evidences,
+            _contrib=contribution,
+            _dq=disqualification,
+            _stage_out=stage_outcome,
+            _undecided=_undecided,
+            _rule_clamp=_rule_clamp,
+            _group_clamp=_group_clamp,
+            _frozen=MappingProxyType,
+            _units=_units,
+            _missing=is_missing,
+        )
+        return ns
+
+    def _build(self, full: bool) -> Any:
+        ns = self._namespace()
+        generator = _Generator(self.rules, full, ns)
+        source = generator.main()
+        filename = f"<leadrules-compiled:{self.rules.file.filename}#{next(_COUNTER)}>"
+        code = compile(source, filename, "exec")
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        # The only exec in leadrules: it runs source generated above from the checked tree
+        # (user text enters it only through repr or as bound constants), defining functions.
+        exec(code, ns)  # noqa: S102
+        function = ns["_explain" if full else "_score"]
+        weakref.finalize(function, linecache.cache.pop, filename, None)
+        function.__leadrules_source__ = source
+        return function
+
+    def _explain(self, recipe: tuple[Any, ...]) -> Any:
+        """Builds a lazy Result's parts (the recipe: see result.py, made by ``_score``)."""
+        function = self.explain
+        if function is None:
+            with self.lock:
+                if self.explain is None:
+                    self.explain = self._build(True)
+                function = self.explain
+        return function(recipe[6], recipe[4], recipe[7])
+
+
+def compile_scorer(checked: CheckedRules) -> Scorer:
     """A function scoring one lead at an aware ``now``, giving exactly the reference
     evaluator's Result."""
-    return functools.partial(evaluate_checked, checked)
+    return _Compiled(checked).score
+
+
+def generated_source(scorer: Scorer) -> str:
+    """The Python source of a compiled scorer (for the curious, and for debugging)."""
+    source: str = getattr(scorer, "__leadrules_source__", "")
+    return source

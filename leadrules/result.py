@@ -284,8 +284,16 @@ def _frozen_mapping(value: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
     return MappingProxyType(dict(value))
 
 
+class _LazyParts:
+    """A private slot under :class:`Result` where a fast backend leaves a recipe for the
+    result's costly parts (see :data:`LAZY_FIELDS`), which are then built on first access.
+    A Result made with ``Result(...)`` never uses it."""
+
+    __slots__ = ("_lazy_parts",)
+
+
 @attrs.frozen(slots=True)
-class Result:
+class Result(_LazyParts):
     """The score of one lead and everything that explains it."""
 
     score: Decimal
@@ -328,6 +336,7 @@ class Result:
             else json_number(self.points_to_next_stage),
             "stages": [s.to_dict() for s in self.stages],
             "now": self.now.isoformat(),
+            "filename": self.filename,
         }
 
     def explain(self) -> str:
@@ -335,3 +344,103 @@ class Result:
         from .explain import explain
 
         return explain(self)
+
+
+# ----------------------------------------------------------------------------- lazy parts
+#
+# Building a Contribution (and its Evidence) for every rule that fired costs more than scoring
+# the lead does, and most callers read only the score and the stage. So the compiled backend
+# makes a Result with only ``score``, ``stage`` and ``disqualified`` set, and a recipe for the
+# rest in the private slot ``_lazy_parts``:
+#
+#     (build, warnings, next_stage, next_threshold, now, filename, *data)
+#
+# The first read of one of the CHEAP_FIELDS sets them from the recipe (points_to_next_stage is
+# ``max(0, next_threshold - score)``, as the reference computes it); the first read of one of
+# the LAZY_FIELDS calls ``build(recipe)``, which returns their values in that order. Every way
+# of reading a Result (attributes, ==, repr, to_dict, attrs.evolve/asdict, copy, pickle) goes
+# through attribute access, so a lazy Result cannot be told from one made by ``Result(...)``.
+
+#: The fields built by the recipe's ``build``, in the order it returns them.
+LAZY_FIELDS = ("disqualifications", "contributions", "groups", "undecided", "clamps", "stages")
+#: The fields read off the recipe itself.
+CHEAP_FIELDS = ("warnings", "next_stage", "points_to_next_stage", "now", "filename")
+
+_recipe_slot: Any = _LazyParts.__dict__["_lazy_parts"]
+_members: dict[str, Any] = {name: Result.__dict__[name] for name in LAZY_FIELDS + CHEAP_FIELDS}
+_object_new = object.__new__
+_ZERO = Decimal(0)
+
+
+def _recipe(result: Result) -> tuple[Any, ...] | None:
+    try:
+        recipe: tuple[Any, ...] | None = _recipe_slot.__get__(result, Result)
+    except AttributeError:  # pragma: no cover - a Result made by Result(...): all set
+        return None
+    return recipe
+
+
+def _fill_cheap(result: Result) -> None:
+    recipe = _recipe(result)
+    if recipe is None:  # another thread built everything meanwhile
+        return
+    _, warnings, next_stage, next_threshold, now, filename = recipe[:6]
+    members = _members
+    members["warnings"].__set__(result, warnings)
+    members["next_stage"].__set__(result, next_stage)
+    members["points_to_next_stage"].__set__(
+        result, None if next_stage is None else max(_ZERO, next_threshold - result.score)
+    )
+    members["now"].__set__(result, now)
+    members["filename"].__set__(result, filename)
+
+
+def _build_lazy_parts(result: Result) -> None:
+    recipe = _recipe(result)
+    if recipe is None:  # another thread built them meanwhile
+        return
+    _fill_cheap(result)
+    parts = recipe[0](recipe)
+    for name, value in zip(LAZY_FIELDS, parts, strict=True):
+        _members[name].__set__(result, value)
+    _recipe_slot.__set__(result, None)  # let the recipe's data go
+
+
+def _lazy_field(name: str, fill: Any) -> property:
+    member = _members[name]
+    get = member.__get__
+
+    def read(self: Result) -> Any:
+        try:
+            return get(self, Result)
+        except AttributeError:
+            fill(self)
+            return get(self, Result)
+
+    return property(read, member.__set__, doc=f"(built on first access) {name}")
+
+
+for _name in LAZY_FIELDS:
+    setattr(Result, _name, _lazy_field(_name, _build_lazy_parts))
+for _name in CHEAP_FIELDS:
+    setattr(Result, _name, _lazy_field(_name, _fill_cheap))
+del _name
+
+_set_score = Result.__dict__["score"].__set__
+_set_stage = Result.__dict__["stage"].__set__
+_set_disqualified = Result.__dict__["disqualified"].__set__
+_set_recipe = _recipe_slot.__set__
+
+
+def lazy_result(
+    score: Decimal, stage: str | None, disqualified: bool, recipe: tuple[Any, ...]
+) -> Result:
+    """A Result with the rest of its fields to be read off, or built by, ``recipe`` (see
+    above). For backends: the recipe must give what ``Result(...)`` would have been given
+    (``groups`` already a read-only mapping)."""
+    result: Result = _object_new(Result)
+    _set_score(result, score)
+    _set_stage(result, stage)
+    _set_disqualified(result, disqualified)
+    _set_recipe(result, recipe)
+    return result

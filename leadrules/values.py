@@ -73,6 +73,8 @@ def is_missing(value: Any) -> bool:
         return not value.strip()
     if isinstance(value, float):
         return math.isnan(value)
+    if isinstance(value, Decimal):
+        return value.is_nan()  # quiet or signalling: comparing with it would raise
     return False
 
 
@@ -279,6 +281,8 @@ def to_bool(value: Any) -> bool | Problem:
         value = value.value
     if isinstance(value, bool):
         return value
+    if isinstance(value, Decimal) and value.is_nan():
+        return Problem(value, "yes or no")
     if isinstance(value, (int, float, Decimal)):
         return value != 0
     if isinstance(value, str):

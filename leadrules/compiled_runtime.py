@@ -1,0 +1,688 @@
+"""Runtime support for the compiled backend (:mod:`leadrules.compiler`).
+
+The generated code handles the common cases inline (plain-dict leads, values of the type a test
+expects). Everything else comes here, and most of it goes on to the reference evaluator's own
+methods, so that the rare paths (unreadable values and their warnings, events, decay) behave
+exactly as the reference does because they *are* the reference's code:
+
+- the *medium* functions (:func:`medium`) decide one test for any value, without side effects;
+  where the reference would warn about an unreadable value they answer :data:`SLOW`;
+- :class:`Context` is the reference :class:`~leadrules.evaluator.Evaluation` of the lead, made
+  only when a rare path needs it, which also records what the lazy explanation will need
+  (event outcomes, per-event contributions, decayed points);
+- :class:`Replay` is an Evaluation over the values the scoring read, used while building the
+  explanation for the rare paths.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from . import ast
+from .checker import CheckedRules
+from .evaluator import (
+    TV,
+    UTC,
+    Evaluation,
+    EventIndex,
+    Outcome,
+    Unknown,
+    _apply,
+    _compare_moments,
+    _Item,
+    moment,
+    subtract,
+)
+from .leads import _ABSENT, Event, Record
+from .regex import compile_regex
+from .result import (
+    Contribution,
+    DecayInfo,
+    Disqualification,
+    Evidence,
+    StageOutcome,
+)
+from .values import (
+    MISSING,
+    Missing,
+    Problem,
+    is_missing,
+    show,
+    to_bool,
+    to_date,
+    to_datetime,
+    to_number,
+    to_text,
+)
+
+__all__ = ["SLOW", "Context", "Replay", "medium", "norm_lookup"]
+
+
+class _Slow:
+    """The answer of a medium function when the reference would warn: take the slow path."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "SLOW"
+
+
+SLOW: Final = _Slow()
+
+#: Value types that cannot change after scoring; anything else makes the result build its
+#: explanation at once (the explanation is rebuilt from the values the scoring read).
+IMMUTABLE: Final = frozenset(
+    {str, int, bool, float, Decimal, type(None), Missing, dt.date, dt.datetime}
+)
+
+#: Text a bare fact reads as false.
+FALSE_WORDS: Final = frozenset({"false", "no", "off", "0"})
+
+# ----------------------------------------------------------------------------- names
+
+_NORMALISED: dict[str, str] = {}
+
+
+def _normalised(key: str) -> str:
+    found = _NORMALISED.get(key)
+    if found is None:
+        if len(_NORMALISED) > 4096:
+            _NORMALISED.clear()
+        found = _NORMALISED[key] = ast.normalize_name(key)
+    return found
+
+
+def norm_lookup(lead: dict[Any, Any], key: str) -> Any:
+    """What :meth:`Record.lookup` finds in a plain dict once the exact and snake_case
+    spellings have failed: the first public text key whose normalised form is ``key``;
+    MISSING when there is none."""
+    for name in lead:
+        if isinstance(name, str) and not name.startswith("_") and _normalised(name) == key:
+            return lead[name]
+    return MISSING
+
+
+_ATTRS_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def attrs_view(lead: Any) -> dict[str, Any] | None:
+    """An attrs instance as a dict Record.lookup reads exactly as it reads the instance:
+    its public fields in field order, an ``extra`` mapping's text keys in its place, the
+    first of any duplicate kept. None for any other object, or if reading a field fails
+    (the caller then reads the lead through Record, as the reference does)."""
+    kind = lead.__class__
+    names = _ATTRS_FIELDS.get(kind, ())
+    if names == ():
+        names = None
+        if attrs.has(kind):
+            names = tuple(f.name for f in attrs.fields(kind) if not f.name.startswith("_"))
+        if len(_ATTRS_FIELDS) > 256:
+            _ATTRS_FIELDS.clear()
+        _ATTRS_FIELDS[kind] = names
+    if names is None:
+        return None
+    view: dict[str, Any] = {}
+    try:
+        for name in names:
+            if name == "extra":
+                extra = getattr(lead, "extra", None)
+                if extra.__class__ is dict or isinstance(extra, Mapping):
+                    for key in extra:
+                        if isinstance(key, str) and key[:1] != "_" and key not in view:
+                            view[key] = extra[key]
+                    continue
+            if name not in view:
+                view[name] = getattr(lead, name)
+    except Exception:
+        return None
+    return view
+
+
+def path_lookup(lead: Any, name: ast.Name) -> Any:
+    """A dotted name, read as the reference reads it."""
+    return Record(lead).get(name)
+
+
+# ----------------------------------------------------------------------------- medium tests
+
+
+def _converter(literal: Any) -> tuple[Callable[[Any], Any], Any]:
+    """How the reference's ``compare`` reads a value for ``literal``, and the bound."""
+    if isinstance(literal, bool):
+        return to_bool, literal
+    if isinstance(literal, Decimal):
+        return to_number, literal
+    if isinstance(literal, dt.datetime):
+        return to_datetime, literal
+    if isinstance(literal, dt.date):
+        return to_date, literal
+    if isinstance(literal, str):
+        return to_text, literal.strip().casefold()
+    raise AssertionError(f"the checker lets no {type(literal).__name__} be compared")
+
+
+def _in_window(window: ast.Window, at: dt.date | dt.datetime, now: dt.datetime) -> bool:
+    """Evaluation.in_window, with ``now`` as an argument."""
+    if window.kind == "within":
+        assert isinstance(window.value, ast.Duration)
+        start = subtract(now, window.value)
+        if isinstance(at, dt.datetime):
+            return start <= at <= now
+        return start.date() <= at <= now.date()
+    bound = window.value
+    assert not isinstance(bound, ast.Duration)
+    order = _compare_moments(at, bound)
+    if window.kind == "since":
+        return order >= 0
+    if window.kind == "before":
+        return order < 0
+    return order > 0
+
+
+Medium = Callable[..., Any]
+
+
+def medium(node: ast.Cond) -> Medium:
+    """A function ``(raw, now)`` deciding ``node`` for one raw value as the reference does:
+    True, False, None (unknown), or SLOW where the reference
+    would warn. ``node`` is a single test, not a definition or an event."""
+    if isinstance(node, ast.Presence):
+        present = node.present
+
+        def presence(raw: Any, now: Any = None) -> TV:
+            return (not is_missing(raw)) == present
+
+        return presence
+
+    if isinstance(node, ast.Compare):
+        convert, bound = _converter(node.value)
+        op = node.op
+
+        def compare(raw: Any, now: Any = None) -> Any:
+            if is_missing(raw):
+                return None
+            value = convert(raw)
+            if isinstance(value, Problem):
+                return SLOW
+            return _apply(op, value, bound)
+
+        return compare
+
+    if isinstance(node, ast.In):
+        items = tuple(_converter(item) for item in node.values.items)
+        negated = node.negated
+
+        def member(raw: Any, now: Any = None) -> Any:
+            if is_missing(raw):
+                return None
+            unreadable = False
+            for convert, bound in items:
+                value = convert(raw)
+                if isinstance(value, Problem):
+                    unreadable = True
+                elif _apply("=", value, bound):
+                    return SLOW if unreadable else not negated
+            return SLOW if unreadable else negated
+
+        return member
+
+    if isinstance(node, ast.Between):
+        low_convert, low = _converter(node.low)
+        high_convert, high = _converter(node.high)
+        negated = node.negated
+
+        def between(raw: Any, now: Any = None) -> Any:
+            if is_missing(raw):
+                return None
+            value = low_convert(raw)
+            if isinstance(value, Problem):
+                return SLOW
+            above = _apply(">=", value, low)
+            value = high_convert(raw)
+            if isinstance(value, Problem):
+                return SLOW
+            return (above and _apply("<=", value, high)) != negated
+
+        return between
+
+    if isinstance(node, ast.TextTest):
+        needle = to_text(node.value)
+        assert isinstance(needle, str)
+        text_op = node.op
+
+        def text_test(raw: Any, now: Any = None) -> Any:
+            if is_missing(raw):
+                return None
+            if isinstance(raw, (list, tuple, set, frozenset)):
+                if text_op != "contains":
+                    return SLOW
+                return any(to_text(item) == needle for item in raw if not is_missing(item))
+            text = to_text(raw)
+            if isinstance(text, Problem):
+                return SLOW
+            if text_op == "contains":
+                return needle in text
+            if text_op == "starts with":
+                return text.startswith(needle)
+            return text.endswith(needle)
+
+        return text_test
+
+    if isinstance(node, ast.Matches):
+        pattern = compile_regex(node.pattern, node.flags)
+
+        def matches(raw: Any, now: Any = None) -> Any:
+            if is_missing(raw):
+                return None
+            if isinstance(raw, str):
+                text: Any = raw.strip()
+            elif isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+                text = to_text(raw)
+                if isinstance(text, Problem):
+                    return SLOW
+            else:
+                return SLOW
+            return pattern.search(text) is not None
+
+        return matches
+
+    if isinstance(node, ast.Fact):
+        if node.count is not None or node.where is not None:
+
+            def field_counted(raw: Any, now: Any = None) -> Any:
+                return SLOW  # a field with `at least` or `where`: the reference warns
+
+            return field_counted
+        windows = node.windows
+        if windows:
+
+            def dated(raw: Any, now: Any = None) -> Any:
+                if is_missing(raw):
+                    return None
+                value = moment(raw)
+                if isinstance(value, Problem):
+                    return SLOW
+                return all(_in_window(w, value, now) for w in windows)
+
+            return dated
+
+        def fact(raw: Any, now: Any = None) -> Any:
+            if is_missing(raw):
+                return None
+            truth = to_bool(raw)
+            return SLOW if isinstance(truth, Problem) else truth
+
+        return fact
+
+    raise AssertionError(f"no medium test for {type(node).__name__}")  # pragma: no cover
+
+
+# ----------------------------------------------------------------------------- events
+
+_item_setters = tuple(_Item.__dict__[name].__set__ for name in ("name", "at", "record"))
+_FAR_PAST = dt.datetime.min.replace(tzinfo=UTC)
+
+
+def _item(name: str, at: dt.datetime | None, record: Record) -> _Item:
+    made: _Item = object.__new__(_Item)
+    set_name, set_at, set_record = _item_setters
+    set_name(made, name)
+    set_at(made, at)
+    set_record(made, record)
+    return made
+
+
+class FastEventIndex(EventIndex):
+    """The reference's EventIndex, built faster for the common events: plain dicts with a
+    ``name``, a ``datetime`` ``at`` and a dict of ``properties``, or :class:`leadrules.Event`
+    objects with those. Any other event goes through the reference's own steps (a copy of
+    them, in ``_general``), so the index and the warnings are the reference's."""
+
+    def __init__(self, events: Any, now: dt.datetime, warn: Callable[[str], None]) -> None:
+        self.by_name: dict[str, list[_Item]] = {}
+        if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
+            warn(f"events: expected a list of events, found {show(events)}")
+            return
+        try:
+            items = list(events)
+        except Exception as exc:
+            warn(f"events: could not read the list of events ({type(exc).__name__})")
+            return
+        by_name = self.by_name
+        for position, event in enumerate(items):
+            kind = event.__class__
+            if kind is dict:
+                name = event.get("name", _ABSENT)
+                at = event.get("at", _ABSENT)
+                props = event.get("properties", _ABSENT)
+            elif kind is Event:
+                name, at, props = event.name, event.at, event.properties
+            else:
+                name = at = props = _ABSENT
+            if (
+                name.__class__ is str
+                and at.__class__ is dt.datetime
+                and props.__class__ is dict
+                and name.strip()
+            ):
+                if at.tzinfo is None:
+                    at = at.replace(tzinfo=UTC)
+                if at > now:
+                    continue
+                made = _item(name, at, Record(props))
+                bucket = by_name.get(_normalised(name))
+                if bucket is None:
+                    by_name[_normalised(name)] = [made]
+                else:
+                    bucket.append(made)
+            else:
+                self._general(position, event, now, warn)
+        for bucket in by_name.values():
+            bucket.sort(key=_when)
+
+    def _general(
+        self, position: int, event: Any, now: dt.datetime, warn: Callable[[str], None]
+    ) -> None:
+        """One event, as EventIndex.__init__ reads it."""
+        record = Record(event)
+        raw_name = record.lookup("name")
+        if not isinstance(raw_name, str) or not raw_name.strip():
+            warn(f"events[{position}]: an event without a name was ignored")
+            return
+        raw_at = record.lookup("at")
+        if raw_at is _ABSENT:
+            raw_at = record.lookup("timestamp")
+        at: dt.datetime | None
+        if raw_at is _ABSENT or is_missing(raw_at):
+            warn(f"events[{position}] ({raw_name}): the event has no time")
+            at = None
+        else:
+            parsed = to_datetime(raw_at)
+            if isinstance(parsed, Problem):
+                warn(f"events[{position}] ({raw_name}): could not read {show(raw_at)} as a time")
+                at = None
+            else:
+                at = parsed
+                if at > now:
+                    return
+        props = record.lookup("properties")
+        prop_record = Record(props) if isinstance(props, Mapping) else record
+        key = ast.normalize_name(raw_name)
+        self.by_name.setdefault(key, []).append(_item(raw_name, at, prop_record))
+
+
+def _when(item: _Item) -> dt.datetime:
+    return item.at or _FAR_PAST
+
+
+# ----------------------------------------------------------------------------- rare paths
+
+
+class Context(Evaluation):
+    """The reference evaluation of one lead, for the paths the generated code leaves to it.
+    ``recorded`` keeps, by ``id`` of the node or rule, what the explanation will need."""
+
+    def __init__(self, rules: CheckedRules, lead: Any, now: dt.datetime) -> None:
+        super().__init__(rules, lead, now)
+        self.recorded: dict[int, Any] = {}
+        self._starts: dict[int, dt.datetime] = {}
+
+    def events(self) -> EventIndex | None:
+        """Evaluation.events, with the faster index."""
+        if self._events is False:
+            raw = self.lead.events()
+            if raw is MISSING or raw is None:
+                self._events = None
+            else:
+                self._events = FastEventIndex(raw, self.now, self.warn)
+        assert not isinstance(self._events, bool)
+        return self._events
+
+    def match_events(
+        self, node: ast.Fact, index: EventIndex
+    ) -> tuple[list[_Item], int, list[Unknown]]:
+        """Evaluation.match_events; without a `where` and with only `within` windows, by
+        bisection: a bucket is in time order (events without a time first), and every event
+        in it is at or before now, so the matching events are its tail."""
+        if node.where is not None or any(w.kind != "within" for w in node.windows):
+            return super().match_events(node, index)
+        bucket = index.get(node.name.key)
+        if not node.windows:
+            return list(bucket), 0, []
+        untimed = 0
+        while untimed < len(bucket) and bucket[untimed].at is None:
+            untimed += 1
+        start = max(self.window_start(w) for w in node.windows)
+        first = bisect.bisect_left(bucket, start, lo=untimed, key=_when)
+        unknown = Unknown(str(node.name), f"{node.name}: an event has no time")
+        return bucket[first:], untimed, [unknown] * untimed
+
+    def window_start(self, window: ast.Window) -> dt.datetime:
+        start = self._starts.get(id(window))
+        if start is None:
+            assert isinstance(window.value, ast.Duration)
+            start = self._starts[id(window)] = subtract(self.now, window.value)
+        return start
+
+    def in_window(self, window: ast.Window, at: dt.date | dt.datetime) -> bool:
+        """Evaluation.in_window, with the start of each `within` worked out once."""
+        if window.kind == "within":
+            start = self.window_start(window)
+            if isinstance(at, dt.datetime):
+                return start <= at <= self.now
+            return start.date() <= at <= self.now.date()
+        return super().in_window(window, at)
+
+    def leaf(self, line: int, node: ast.Cond) -> TV:
+        self._line = line
+        return self.cond(node, self.lead).value
+
+    def event_fact(self, line: int, node: ast.Fact) -> TV:
+        self._line = line
+        out = self.fact(node, self.lead, True)
+        self.recorded[id(node)] = out
+        return out.value
+
+    def per(self, line: int, rule: ast.ScoreRule, group: str | None) -> Any:
+        self._line = line
+        got = self.per_rule(rule, group, rule.display)
+        self.recorded[id(rule)] = got
+        return got
+
+    def decay(self, line: int, rule: ast.ScoreRule) -> Decimal:
+        """The points of a decaying rule whose condition is true (score_rule's second half)."""
+        self._line = line
+        assert rule.condition is not None and rule.decay is not None
+        latest = self.latest_event(rule.condition)
+        points = rule.points
+        info = None
+        if latest is not None:
+            age = self.now - latest
+            points = self.decayed(rule.points, rule.decay, age)
+            info = DecayInfo(rule.points, age, rule.decay.percent, str(rule.decay.every))
+        self.recorded[id(rule)] = (points, info)
+        return points
+
+    def finish(self) -> tuple[str, ...]:
+        """The warnings, the lead's reading problems last (as the reference's run() ends)."""
+        self._line = 0
+        for problem in self.lead.problems:
+            self.warn(problem)
+        return tuple(self.warnings)
+
+
+class _Recorded(Record):
+    """A Record answering with the values the scoring read."""
+
+    __slots__ = ("_slots", "_values")
+
+    def __init__(self, slots: Mapping[ast.Name, int], values: tuple[Any, ...]) -> None:
+        super().__init__(None)
+        self._slots = slots
+        self._values = values
+
+    def get(self, name: ast.Name) -> Any:
+        index = self._slots.get(name)
+        return MISSING if index is None else self._values[index]
+
+    def events(self) -> Any:  # pragma: no cover - events outcomes are recorded
+        raise AssertionError("a replay never reads events")
+
+
+class Replay(Evaluation):
+    """An Evaluation over recorded values, without warnings (they were given when the lead
+    was scored), for the rare paths of the explanation."""
+
+    def __init__(
+        self,
+        rules: CheckedRules,
+        slots: Mapping[ast.Name, int],
+        values: tuple[Any, ...],
+        now: dt.datetime,
+        recorded: Mapping[int, Any] | None,
+    ) -> None:
+        super().__init__(rules, {}, now)
+        self.lead = _Recorded(slots, values)
+        self.recorded = recorded or {}
+
+    def warn(self, message: str) -> None:
+        pass
+
+    def fact(self, node: ast.Fact, rec: Record, top: bool) -> Outcome:
+        if top and rec is self.lead and rec.get(node.name) is MISSING:
+            out: Outcome = self.recorded[id(node)]
+            return out
+        return super().fact(node, rec, top)
+
+    def leaf(self, node: ast.Cond) -> Outcome:
+        return self.cond(node, self.lead)
+
+
+# ----------------------------------------------------------------------------- fast objects
+#
+# The result classes are frozen, slotted attrs classes; their generated __init__ sets each
+# field through object.__setattr__, which costs more than the scoring of a rule. These build
+# the same objects by setting the slots directly (no converters or validators are involved).
+
+_new = object.__new__
+
+
+def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+_EV_NAME, _EV_VALUE, _EV_EVENTS, _EV_IS_EVENT = _setters(
+    Evidence, ("name", "value", "events", "is_event")
+)
+
+
+def evidence(name: str, value: Any) -> Evidence:
+    """``Evidence(name, value)``."""
+    made: Evidence = _new(Evidence)
+    _EV_NAME(made, name)
+    _EV_VALUE(made, value)
+    _EV_EVENTS(made, ())
+    _EV_IS_EVENT(made, False)
+    return made
+
+
+(
+    _C_POINTS,
+    _C_LABEL,
+    _C_GROUP,
+    _C_LINE,
+    _C_COLUMN,
+    _C_EVIDENCE,
+    _C_KIND,
+    _C_RULE,
+    _C_COUNT,
+    _C_UNCAPPED,
+    _C_DECAY,
+) = _setters(
+    Contribution,
+    (
+        "points",
+        "label",
+        "group",
+        "line",
+        "column",
+        "evidence",
+        "kind",
+        "rule",
+        "count",
+        "uncapped_points",
+        "decay",
+    ),
+)
+
+
+def contribution(
+    points: Decimal,
+    label: str,
+    group: str | None,
+    line: int,
+    column: int,
+    evidence: tuple[Evidence, ...],
+    kind: str,
+    rule: str,
+    count: Decimal | None,
+    uncapped_points: Decimal | None,
+    decay: DecayInfo | None,
+) -> Contribution:
+    """``Contribution(...)`` with every field given, in declaration order."""
+    made: Contribution = _new(Contribution)
+    _C_POINTS(made, points)
+    _C_LABEL(made, label)
+    _C_GROUP(made, group)
+    _C_LINE(made, line)
+    _C_COLUMN(made, column)
+    _C_EVIDENCE(made, evidence)
+    _C_KIND(made, kind)
+    _C_RULE(made, rule)
+    _C_COUNT(made, count)
+    _C_UNCAPPED(made, uncapped_points)
+    _C_DECAY(made, decay)
+    return made
+
+
+def evidences(items: Any) -> tuple[Evidence, ...]:
+    """Evidence objects from what the explanation code gathered: Evidence objects (from the
+    reference's paths) and ``(name, value)`` pairs (from the inline ones), in order."""
+    out = []
+    for item in items:
+        out.append(item if item.__class__ is Evidence else evidence(item[0], item[1]))
+    return tuple(out)
+
+
+_STAGE_SETTERS = _setters(
+    StageOutcome, ("name", "threshold", "reached", "condition", "line", "column")
+)
+
+
+def stage_outcome(
+    name: str, threshold: Decimal, reached: bool, condition: TV, line: int, column: int
+) -> StageOutcome:
+    made: StageOutcome = _new(StageOutcome)
+    for setter, value in zip(
+        _STAGE_SETTERS, (name, threshold, reached, condition, line, column), strict=True
+    ):
+        setter(made, value)
+    return made
+
+
+_DQ_SETTERS = _setters(Disqualification, ("reason", "line", "column", "evidence", "rule"))
+
+
+def disqualification(
+    reason: str, line: int, column: int, evidence: tuple[Evidence, ...], rule: str
+) -> Disqualification:
+    made: Disqualification = _new(Disqualification)
+    for setter, value in zip(_DQ_SETTERS, (reason, line, column, evidence, rule), strict=True):
+        setter(made, value)
+    return made
