@@ -27,6 +27,9 @@ __all__ = ["MAX_DECIMALS", "MAX_LIMIT", "MAX_POINTS", "CheckedGroup", "CheckedRu
 MAX_POINTS = Decimal(1_000_000)
 MAX_LIMIT = Decimal(10**15)
 MAX_DECIMALS = 4
+#: How deeply a condition may nest counting through definitions (each level costs the
+#: evaluators a few Python frames).
+MAX_DEFINITION_DEPTH = 150
 
 
 @attrs.frozen(slots=True)
@@ -73,6 +76,7 @@ class _Checker:
         self.file = file
         self.problems: list[Diagnostic] = []
         self.defined: dict[str, ast.Define] = {}
+        self.depths: dict[int, int] = {}
         self.all_definitions = {s.name.key: s for s in file.statements if isinstance(s, ast.Define)}
 
     # ---- reporting
@@ -193,8 +197,30 @@ class _Checker:
             return None
         self.check_name(statement.name)
         checked = attrs.evolve(statement, condition=self.cond(statement.condition))
+        depth = self.depth(checked.condition)
+        if depth > MAX_DEFINITION_DEPTH:
+            self.error(
+                statement.name.span,
+                f"`{statement.name}` builds on definitions nested {depth} levels deep, more "
+                f"than the {MAX_DEFINITION_DEPTH} leadrules can evaluate",
+                "define it from fields and events more directly, with fewer definitions "
+                "built on definitions",
+            )
         self.defined[key] = checked
         return checked
+
+    def depth(self, node: object) -> int:
+        """How deeply a condition nests, counting through the definitions it uses."""
+        cached = self.depths.get(id(node))
+        if cached is not None:
+            return cached
+        if isinstance(node, ast.DefRef):
+            inner = self.depths.get(id(node.definition.condition))
+            value = 1 + (inner if inner is not None else self.depth(node.definition.condition))
+        else:
+            value = 1 + max((self.depth(child) for child in ast.children(node)), default=0)
+        self.depths[id(node)] = value
+        return value
 
     def number(self, value: Decimal, span: ast.Span, what: str, limit: Decimal) -> None:
         """Rule numbers are kept to sizes for which every score adds up exactly."""

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_EVEN, Context, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -52,6 +53,7 @@ __all__ = ["DECAY_QUANTUM", "evaluate_checked"]
 
 UTC = dt.timezone.utc
 TV = bool | None
+_T = TypeVar("_T")
 
 #: Decayed points are rounded (half to even) to this step, so that they stay exact decimals.
 DECAY_QUANTUM = Decimal("0.01")
@@ -108,8 +110,17 @@ def _calendar(unit: str, whole: int, days: float) -> relativedelta:
     return relativedelta(years=whole) + dt.timedelta(days=days)
 
 
+#: The earliest moment: `within` a length of time reaching before year 1 starts here.
+_DAWN = dt.datetime.min.replace(tzinfo=UTC)
+
+
 def subtract(now: dt.datetime, duration: ast.Duration) -> dt.datetime:
-    result: dt.datetime = now - duration_delta(duration)
+    """``now`` minus ``duration``; a duration reaching before year 1 (`within 5000 years`)
+    gives the earliest moment, so the window holds everything."""
+    try:
+        result: dt.datetime = now - duration_delta(duration)
+    except (OverflowError, ValueError):
+        return _DAWN
     return result
 
 
@@ -470,8 +481,30 @@ class Evaluation:
 
     # ---- rules
 
+    def guarded(
+        self, kind: Any, label: str, span: ast.Span, work: Callable[[], _T]
+    ) -> _T | Undecided:
+        """``work()``, or an Undecided entry plus a warning when the lead's data makes it fail
+        in a way no converter foresaw (a hostile object, a value Python cannot handle): bad
+        lead data never stops scoring."""
+        try:
+            return work()
+        except (RecursionError, MemoryError):
+            raise
+        except Exception as exc:
+            text = f"could not evaluate this rule on this lead ({type(exc).__name__})"
+            self.warn(text)
+            return _undecided(kind, label, span, (Unknown("", text),))
+
     def score_rule(self, rule: ast.ScoreRule, group: str | None) -> Contribution | Undecided | None:
         self._line = rule.span.line
+        return self.guarded(
+            "score rule", rule.display, rule.span, functools.partial(self._score_rule, rule, group)
+        )
+
+    def _score_rule(
+        self, rule: ast.ScoreRule, group: str | None
+    ) -> Contribution | Undecided | None:
         label = rule.display
         if rule.per is not None:
             return self.per_rule(rule, group, label)
@@ -670,8 +703,13 @@ class Evaluation:
         disqualifications: list[Disqualification] = []
         for dq in self.rules.disqualifications:
             self._line = dq.span.line
-            out = self.cond(dq.condition, self.lead)
             label = dq.reason or dq.text
+            out = self.guarded(
+                "disqualify", label, dq.span, functools.partial(self.cond, dq.condition, self.lead)
+            )
+            if isinstance(out, Undecided):
+                undecided.append(out)
+                continue
             if out.value is True:
                 disqualifications.append(
                     Disqualification(label, dq.span.line, dq.span.column, out.evidence, dq.text)
@@ -685,10 +723,19 @@ class Evaluation:
             self._line = stage.span.line
             condition: TV = None
             if stage.condition is not None:
-                out = self.cond(stage.condition, self.lead)
-                condition = out.value
-                if out.value is None:
-                    undecided.append(_undecided("stage", stage.text, stage.span, out.unknowns))
+                stage_condition = stage.condition
+                out = self.guarded(
+                    "stage",
+                    stage.text,
+                    stage.span,
+                    functools.partial(self.cond, stage_condition, self.lead),
+                )
+                if isinstance(out, Undecided):
+                    undecided.append(out)
+                else:
+                    condition = out.value
+                    if out.value is None:
+                        undecided.append(_undecided("stage", stage.text, stage.span, out.unknowns))
             reached = score >= stage.threshold and (stage.condition is None or condition is True)
             outcomes.append(
                 StageOutcome(

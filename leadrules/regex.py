@@ -14,7 +14,26 @@ from typing import Any
 
 import re2
 
-__all__ = ["RegexProblem", "compile_regex"]
+__all__ = ["RegexProblem", "SafePattern", "compile_regex"]
+
+
+class SafePattern:
+    """An RE2 pattern whose ``search`` accepts any Python text: RE2 works on UTF-8, and text
+    that cannot be encoded (a lone surrogate, as broken JSON can carry) is searched with the
+    offending characters replaced by U+FFFD instead of raising."""
+
+    __slots__ = ("_pattern",)
+
+    def __init__(self, pattern: Any) -> None:
+        self._pattern = pattern
+
+    def search(self, text: str) -> Any:
+        try:
+            return self._pattern.search(text)
+        except UnicodeEncodeError:
+            cleaned = text.encode("utf-8", "replace").decode("utf-8")
+            return self._pattern.search(cleaned)
+
 
 _ALLOWED_FLAGS = {"i"}
 
@@ -37,11 +56,18 @@ def compile_regex(pattern: str, flags: str = "") -> Any:
         )
     if len(flags) != len(set(flags)):
         raise RegexProblem("a pattern flag is repeated", "write the `i` flag once: /pattern/i")
+    try:
+        pattern.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RegexProblem(
+            "this pattern contains a character that is not valid text (a lone surrogate)",
+            "retype the pattern; it may have been pasted from a damaged source",
+        ) from None
     options = re2.Options()
     options.log_errors = False
     options.case_sensitive = "i" not in flags
     try:
-        return re2.compile(pattern, options)
+        return SafePattern(re2.compile(pattern, options))
     except re2.error as exc:
         detail = exc.args[0] if exc.args else str(exc)
         if isinstance(detail, bytes):

@@ -55,8 +55,18 @@ def json_number(value: Decimal) -> int | float:
     return float(value)
 
 
-def json_value(value: Any) -> Any:
-    """Any lead value made JSON-safe."""
+def json_value(value: Any, _depth: int = 0) -> Any:
+    """Any lead value made JSON-safe (structures nested deeper than 20 levels, such as a lead
+    that contains itself, are cut off and shown as text)."""
+    if _depth > 20:
+        return show(value)
+    try:
+        return _json_value(value, _depth)
+    except Exception:  # a hostile object (its isoformat or items raise): show what we can
+        return show(value)
+
+
+def _json_value(value: Any, _depth: int) -> Any:
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -66,9 +76,9 @@ def json_value(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {str(k): json_value(v) for k, v in value.items()}
+        return {str(k): json_value(v, _depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [json_value(v) for v in value]
+        return [json_value(v, _depth + 1) for v in value]
     return show(value)
 
 

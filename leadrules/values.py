@@ -79,26 +79,28 @@ def is_missing(value: Any) -> bool:
 
 
 def show(value: Any, limit: int = 60) -> str:
-    """A short, readable rendering of a lead value for explanations and warnings."""
-    if isinstance(value, Decimal):
-        if not sensible(value):
-            text = str(value)
-        elif value == value.to_integral_value():
-            text = format(value.normalize(), "f")
-        else:
-            text = str(value)
-    elif isinstance(value, dt.datetime):
-        text = value.isoformat()
-    elif isinstance(value, str):
-        text = repr(value)
-    else:
-        try:
-            text = repr(value)
-        except Exception:  # a user object whose repr fails must not break scoring
-            text = f"<{type(value).__name__}>"
+    """A short, readable rendering of a lead value for explanations and warnings. Never
+    raises: a value that cannot be shown (its repr raises, a broken time zone) is shown by its
+    type's name."""
+    try:
+        text = _show(value)
+    except Exception:  # a user object whose repr or isoformat fails must not break scoring
+        text = f"<{type(value).__name__}>"
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return text
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        if not sensible(value):
+            return str(value)
+        if value == value.to_integral_value():
+            return format(value.normalize(), "f")
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return repr(value)
 
 
 # ------------------------------------------------------------------------------- numbers
@@ -175,7 +177,19 @@ def to_datetime(value: Any) -> dt.datetime | Problem:
     numbers (and text that is only a number) are epoch seconds; other text is read with
     python-dateutil (ISO 8601 first) and must name a whole date: text such as ``"Monday"``,
     ``"12:30"`` or ``"May"`` is not filled in from today's date (that would make results depend
-    on the clock rather than on ``now``), it is unreadable."""
+    on the clock rather than on ``now``), it is unreadable. So is a moment whose time zone is
+    broken (an offset of a day or more, a tzinfo that raises) or that falls outside the
+    years 1 to 9999 once in UTC."""
+    try:
+        moment = _to_datetime(value)
+        if not isinstance(moment, Problem):
+            moment.astimezone(UTC)  # checks the offset and the range; raises if broken
+    except Exception:  # a broken tzinfo may raise anything
+        return Problem(value, "a date")
+    return moment
+
+
+def _to_datetime(value: Any) -> dt.datetime | Problem:
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, dt.datetime):
@@ -226,11 +240,7 @@ def to_date(value: Any) -> dt.date | Problem:
     """A calendar date. A date-time becomes its UTC date."""
     if isinstance(value, enum.Enum):
         value = value.value
-    if isinstance(value, dt.datetime):
-        moment = value.astimezone(UTC) if value.tzinfo is not None else value
-        day: dt.date = moment.date()
-        return day
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
