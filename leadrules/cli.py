@@ -41,6 +41,7 @@ from .cli_io import (
     load_events,
     parse_moment,
     read_records,
+    undecodable,
 )
 from .cli_report import (
     DiffReport,
@@ -77,6 +78,14 @@ class Failure(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"leadrules: error: {self.format_message()}", file=file or sys.stderr)
+
+
+class UnreadableRules(Failure):
+    """A rule file whose bytes are not UTF-8 text: where, and what to do."""
+
+    def __init__(self, path: str, diagnostic: Diagnostic) -> None:
+        super().__init__(f"{path}:{diagnostic.line}: {diagnostic.message}")
+        self.diagnostic = diagnostic
 
 
 class NotFound(Failure):
@@ -243,7 +252,8 @@ def input_options(func: F) -> F:
             "--encoding",
             default="utf-8",
             show_default=True,
-            help="Text encoding of the input files (for example cp1252 for old Excel exports).",
+            help="Text encoding of LEADS and --events (for example cp1252 for old Excel "
+            "exports). A record with bytes that are not text in it is reported and skipped.",
         ),
     ]
     for option in reversed(options):
@@ -273,13 +283,24 @@ def load_rules(path: str) -> RuleSet:
 
 
 def _read_rule_text(path: str) -> str:
+    """A rule file's text (UTF-8, as the language says); :class:`UnreadableRules` naming the
+    line and column of the first byte that is not UTF-8."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except UnicodeDecodeError as exc:
-        raise Failure(f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+            text = handle.read()
     except OSError as exc:
         raise Failure(f"cannot read {path}: {exc.strerror or exc}") from exc
+    bad = undecodable(text, "utf-8", option=False)
+    if bad is not None:
+        index, message = bad
+        number = text.count("\n", 0, index) + 1
+        start = text.rfind("\n", 0, index) + 1
+        end = text.find("\n", index)
+        line = text[start : len(text) if end < 0 else end]
+        shown = "".join("\ufffd" if "\udc80" <= c <= "\udcff" else c for c in line)
+        diagnostic = Diagnostic(message, path, number, index - start + 1, shown)
+        raise UnreadableRules(path, diagnostic)
+    return text
 
 
 def _open_input(path: str, fmt: str | None, encoding: str) -> InputFile:
@@ -414,9 +435,14 @@ def _leads(
         with _open_input(events_path, None, encoding) as events_source:
             table = load_events(events_source, id_field, reporter)
     source = _open_input(leads_path, input_format, encoding)
+    try:
+        records = read_records(source, reporter)  # a CSV header is read (and checked) now
+    except BaseException:
+        source.close()
+        raise
 
     def items() -> Iterator[LeadItem]:
-        for item in read_records(source, reporter):
+        for item in records:
             if table is not None:
                 attach_events(item, table, id_field)
             yield item
@@ -513,6 +539,8 @@ def check(rules: tuple[str, ...], schema: Any, output: str) -> None:
         diagnostics: list[Diagnostic] = []
         try:
             text = _read_rule_text(path)
+        except UnreadableRules as exc:
+            diagnostics.append(exc.diagnostic)
         except Failure as exc:
             diagnostics.append(Diagnostic(exc.format_message(), path, 1, 1))
         else:
@@ -938,9 +966,20 @@ def _mismatches(expect: dict[str, Any], result: Result) -> list[str]:
 @now_option
 @click.option("--verbose", "-v", is_flag=True, help="Also list the cases that pass.")
 @click.option("--color/--no-color", default=None, help="Colours (default: on a terminal).")
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="Text encoding of CASES.",
+)
 @debug_option
 def test_cmd(
-    rules: str, cases: str, now: dt.datetime | None, verbose: bool, color: bool | None
+    rules: str,
+    cases: str,
+    now: dt.datetime | None,
+    verbose: bool,
+    color: bool | None,
+    encoding: str,
 ) -> None:
     """Run the rule-file tests in CASES against RULES.
 
@@ -958,23 +997,21 @@ def test_cmd(
     """
     ruleset = load_rules(rules)
     default_now = now or dt.datetime.now(UTC)
-    name = "<stdin>" if cases == "-" else cases
     parsed: list[tuple[int, dict[str, Any]]] = []
     problems: list[str] = []
-    stream: IO[str] = sys.stdin if cases == "-" else open(cases, encoding="utf-8")  # noqa: SIM115
-    try:
-        for line_no, text in enumerate(stream, start=1):
+    with _open_input(cases, "jsonl", encoding) as stream:
+        name = stream.name
+        for line_no, text in stream.lines():
             if not text.strip() or text.lstrip().startswith("#"):
+                continue
+            bad = undecodable(text, encoding)
+            if bad is not None:
+                problems.append(f"{name}:{line_no}: {bad[1]}")
                 continue
             try:
                 parsed.append((line_no, _parse_case(text)))
             except CaseError as exc:
                 problems.append(f"{name}:{line_no}: {exc}")
-    except UnicodeDecodeError as exc:
-        raise Failure(f"{name} is not UTF-8 text (byte {exc.start})") from exc
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
     if problems:
         for problem in problems:
             _echo_err(problem)

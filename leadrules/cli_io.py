@@ -4,8 +4,14 @@ Everything here streams: leads are read one record at a time, so a file of any l
 in constant memory. The one exception is an events file joined to the leads, which is loaded
 into a dictionary keyed by lead id (memory grows with the number of events, not of leads).
 
-Problems with the input (a line that is not JSON, a record that is not an object, ...) are
-reported through a :class:`Reporter` with the file and line number, and reading goes on.
+Problems with the input (a line that is not JSON, a record that is not an object, bytes that
+are not text in the file's encoding, ...) are reported through a :class:`Reporter` with the file
+and line number, and reading goes on.
+
+Text is decoded strictly: a byte the encoding (UTF-8 unless ``--encoding`` says otherwise) cannot
+decode is never turned into ``\ufffd`` silently. It is decoded with ``surrogateescape`` (so the
+line and column can still be found), and the record holding it is reported and skipped; a CSV
+header that cannot be decoded stops the command (without it no record can be read).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -35,6 +42,7 @@ __all__ = [
     "LeadItem",
     "Reporter",
     "attach_events",
+    "decode_message",
     "detect_format",
     "find_field",
     "id_text",
@@ -43,6 +51,7 @@ __all__ = [
     "load_events",
     "parse_moment",
     "read_records",
+    "undecodable",
 ]
 
 UTC = dt.timezone.utc
@@ -145,11 +154,17 @@ class InputFile:
                 size = None
         chosen = fmt or detect_format(path, stream)
         try:
-            codecs.lookup(encoding)
+            info = codecs.lookup(encoding)
         except LookupError as exc:
             if owned:
                 stream.close()
-            raise InputError(f"unknown text encoding {encoding!r}") from exc
+            raise InputError(
+                f"unknown text encoding {encoding!r} (try utf-8, cp1252 or latin-1)"
+            ) from exc
+        if not getattr(info, "_is_text_encoding", True):
+            if owned:
+                stream.close()
+            raise InputError(f"{encoding!r} is not a text encoding (try utf-8, cp1252 or latin-1)")
         return cls(name, stream, size, chosen, encoding, 0, owned)
 
     def close(self) -> None:
@@ -164,14 +179,16 @@ class InputFile:
 
     def lines(self) -> Iterator[tuple[int, str]]:
         """(line number, text) for each line, counting the bytes read. The text keeps its line
-        ending; a leading byte-order mark is dropped."""
-        decode = codecs.getincrementaldecoder(_bom_aware(self.encoding))("replace").decode
+        ending; a leading byte-order mark is dropped. A byte that cannot be decoded stands in
+        the text as a lone surrogate (see :func:`undecodable`)."""
+        decode = codecs.getincrementaldecoder(_bom_aware(self.encoding))("surrogateescape").decode
         for number, raw in enumerate(self.stream, start=1):
             self.consumed += len(raw)
             yield number, decode(raw)
 
     def chunks(self) -> Iterator[str]:
-        decoder = codecs.getincrementaldecoder(_bom_aware(self.encoding))("replace")
+        """The text in pieces, decoded as :meth:`lines` decodes it."""
+        decoder = codecs.getincrementaldecoder(_bom_aware(self.encoding))("surrogateescape")
         while True:
             raw = self.stream.read(_CHUNK)
             self.consumed += len(raw)
@@ -185,6 +202,58 @@ class InputFile:
 
 def _bom_aware(encoding: str) -> str:
     return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+
+
+# Bytes that could not be decoded, as ``surrogateescape`` leaves them in the text.
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def undecodable(
+    text: str,
+    encoding: str,
+    start: int = 0,
+    end: int | None = None,
+    column_base: int = 0,
+    *,
+    option: bool = True,
+) -> tuple[int, str] | None:
+    """The first byte of ``text[start:end]`` that ``encoding`` could not decode: (its index in
+    ``text``, a message naming the byte and its column and saying what to do), or None.
+
+    The column counts characters from the start of the line (``column_base`` characters of the
+    line come before ``text``, when ``text`` does not begin at a line start)."""
+    match = _ESCAPED.search(text, start, len(text) if end is None else end)
+    if match is None:
+        return None
+    index = match.start()
+    line_start = text.rfind("\n", 0, index) + 1
+    column = index - line_start + 1 + (column_base if line_start == 0 else 0)
+    line_end = text.find("\n", index)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    byte = ord(match.group()) - 0xDC00
+    return index, decode_message(encoding, byte, column, line, option=option)
+
+
+def decode_message(
+    encoding: str, byte: int, column: int, line: str = "", *, option: bool = True
+) -> str:
+    """``could not read the text as UTF-8 (byte 0xe9 at column 12); save the file as UTF-8 or
+    pass --encoding cp1252``: the advice names cp1252 when the line reads as cp1252, and
+    ``--encoding`` only when the command has that ``option``."""
+    utf8 = codecs.lookup(encoding).name == "utf-8"
+    shown = "UTF-8" if utf8 else encoding
+    problem = f"could not read the text as {shown} (byte 0x{byte:02x} at column {column})"
+    if not option:
+        return f"{problem}; save the file as UTF-8"
+    advice = "pass its encoding with --encoding (cp1252, latin-1, ...)"
+    if utf8 and line:
+        try:
+            line.encode(encoding, "surrogateescape").decode("cp1252")
+        except UnicodeError:
+            pass
+        else:
+            advice = "pass --encoding cp1252"
+    return f"{problem}; save the file as UTF-8 or {advice}"
 
 
 _SUFFIXES: dict[str, Format] = {
@@ -231,7 +300,7 @@ class LeadItem:
 def read_records(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
     """Every record of ``source`` as a dictionary, lazily. Broken records are reported and
     skipped (they still count in ``number``, so that numbers match the file)."""
-    if source.fmt in ("csv", "tsv"):
+    if source.fmt in ("csv", "tsv"):  # the header is read at once
         return _read_csv(source, reporter, "\t" if source.fmt == "tsv" else ",")
     if source.fmt == "jsonl":
         return _read_jsonl(source, reporter)
@@ -263,6 +332,10 @@ def _read_jsonl(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
             continue
         number += 1
         where = f"{source.name}:{line_no}"
+        bad = undecodable(text, source.encoding)
+        if bad is not None:
+            reporter.skip(where, bad[1])
+            continue
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -281,17 +354,20 @@ def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
     buf = ""
     pos = 0
     line_base = 1  # line number at buf[0]
+    column_base = 0  # characters of buf[0]'s line before buf[0]
     eof = False
 
     def more() -> bool:
-        nonlocal buf, pos, line_base, eof
+        nonlocal buf, pos, line_base, column_base, eof
         if eof:
             return False
         chunk = next(chunks, None)
         if chunk is None:
             eof = True
             return False
-        line_base += buf.count("\n", 0, pos)
+        dropped = buf.count("\n", 0, pos)
+        line_base += dropped
+        column_base = pos - (buf.rfind("\n", 0, pos) + 1) + (0 if dropped else column_base)
         buf = buf[pos:] + chunk
         pos = 0
         return True
@@ -310,7 +386,13 @@ def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
     def line_at(index: int) -> int:
         return line_base + buf.count("\n", 0, index)
 
-    def decode_value() -> tuple[Any, int] | json.JSONDecodeError:
+    def bad_text(start: int, end: int) -> tuple[str, str] | None:
+        """(where, message) for the first byte of buf[start:end] that could not be decoded."""
+        found = undecodable(buf, source.encoding, start, end, column_base)
+        return None if found is None else (f"{source.name}:{line_at(found[0])}", found[1])
+
+    def decode_value() -> tuple[Any, int, tuple[str, str] | None] | json.JSONDecodeError:
+        """(value, its first line, where and why it cannot be used) or the JSON error."""
         nonlocal pos
         while True:
             try:
@@ -324,19 +406,28 @@ def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
             if incomplete and more():
                 continue
             start_line = line_at(pos)
+            bad = bad_text(pos, end)
             pos = end
-            return value, start_line
+            return value, start_line, bad
+
+    def json_problem(exc: json.JSONDecodeError) -> tuple[str, str]:
+        """Where and why the JSON could not be read: undecodable bytes, if the reader met any
+        before the error, else the JSON error."""
+        bad = bad_text(pos, min(exc.pos + 1, len(buf)))
+        return bad or (f"{source.name}:{line_at(exc.pos)}", _json_error(exc))
 
     if not skip_space():
         return
     if buf[pos] != "[":
         result = decode_value()
         if isinstance(result, json.JSONDecodeError):
-            reporter.skip(f"{source.name}:{result.lineno + line_base - 1}", _json_error(result))
+            reporter.skip(*json_problem(result))
             return
-        value, line = result
+        value, line, bad = result
         where = f"{source.name}:{line}"
-        if isinstance(value, dict):
+        if bad is not None:
+            reporter.skip(*bad)
+        elif isinstance(value, dict):
             yield LeadItem(1, where, value)
         else:
             reporter.skip(
@@ -355,11 +446,12 @@ def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
             return
         if not expect_item:
             if char != ",":
-                reporter.skip(
+                found = bad_text(pos, pos + 1)
+                where, message = found or (
                     f"{source.name}:{line_at(pos)}",
-                    f"expected , or ] between leads, found {char!r}; the rest of the file "
-                    "cannot be read",
+                    f"expected , or ] between leads, found {char!r}",
                 )
+                reporter.skip(where, message + "; the rest of the file cannot be read")
                 return
             pos += 1
             expect_item = True
@@ -367,50 +459,82 @@ def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
         result = decode_value()
         if isinstance(result, json.JSONDecodeError):
             number += 1
-            reporter.skip(
-                f"{source.name}:{line_at(result.pos)}",
-                _json_error(result) + "; the rest of the file cannot be read",
-            )
+            where, message = json_problem(result)
+            reporter.skip(where, message + "; the rest of the file cannot be read")
             return
-        value, line = result
+        value, line, bad = result
         number += 1
         expect_item = False
         where = f"{source.name}:{line}"
-        if isinstance(value, dict):
+        if bad is not None:
+            reporter.skip(*bad)
+        elif isinstance(value, dict):
             yield LeadItem(number, where, value)
         else:
             reporter.skip(where, f"a lead must be a JSON object, not {_describe_type(value)}")
 
 
 def _read_csv(source: InputFile, reporter: Reporter, delimiter: str) -> Iterator[LeadItem]:
+    """A CSV record may span lines (a quoted cell with line breaks): a line with bytes that
+    cannot be decoded makes the whole record it belongs to unreadable; in the header, the
+    whole file."""
     lines = source.lines()
     current = [0]
+    # (line, message) of the first undecodable byte in the lines of the record being read
+    undecoded: list[tuple[int, str]] = []
 
     def texts() -> Iterator[str]:
         for line_no, text in lines:
             current[0] = line_no
+            if not undecoded:
+                bad = undecodable(text, source.encoding)
+                if bad is not None:
+                    undecoded.append((line_no, bad[1]))
             yield text
 
     reader = csv.reader(texts(), delimiter=delimiter)
-    header: list[str] | None = None
+    # The header is read at once, so that a file whose header cannot be read stops the
+    # command before anything is written.
+    start = current[0] + 1
+    try:
+        first = next(reader, None)
+    except csv.Error as exc:
+        raise InputError(f"{source.name}:{start}: cannot read the CSV header: {exc}") from exc
+    if undecoded:
+        line_no, message = undecoded[0]
+        raise InputError(f"{source.name}:{line_no}: cannot read the CSV header: {message}")
+    if first is None:
+        return iter(())
+    header = [cell.strip() for cell in first]
+    _check_header(source.name, header, reporter)
+    return _csv_rows(source, reporter, reader, header, current, undecoded)
+
+
+def _csv_rows(
+    source: InputFile,
+    reporter: Reporter,
+    reader: Iterator[list[str]],
+    header: list[str],
+    current: list[int],
+    undecoded: list[tuple[int, str]],
+) -> Iterator[LeadItem]:
     number = 0
     while True:
         start = current[0] + 1
+        undecoded.clear()
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            if header is None:
-                raise InputError(
-                    f"{source.name}:{start}: cannot read the CSV header: {exc}"
-                ) from exc
             number += 1
             reporter.skip(f"{source.name}:{start}", f"not valid CSV: {exc}")
             continue
-        if header is None:
-            header = [cell.strip() for cell in row]
-            _check_header(source.name, header, reporter)
+        if undecoded:
+            if any(cell.strip() for cell in row):
+                line_no, message = undecoded[0]
+                number += 1
+                reporter.skip(f"{source.name}:{line_no}", message)
             continue
         if not any(cell.strip() for cell in row):
             continue  # a blank line

@@ -656,7 +656,7 @@ def _kind(tp: Any, name: str) -> tuple[str, tuple[Any, ...], Any]:
             return "date", (), None
         if issubclass(tp, str):
             return "text", (), None
-        if attrs.has(tp) or dataclasses.is_dataclass(tp):
+        if attrs.has(tp) or dataclasses.is_dataclass(tp) or typing.is_typeddict(tp):
             return "nested", (), None
     if origin in (list, tuple, collections.abc.Sequence, collections.abc.Iterable, frozenset):
         args = [a for a in typing.get_args(tp) if a is not Ellipsis]
@@ -678,11 +678,14 @@ def _schema_fields(schema: Any, seen: tuple[type, ...] = ()) -> tuple[_Field, ..
                 raise InvalidArgument(f"schema: every field name must be text, not {key!r}")
             out.append(_make_field(key, tp, has_default=True, seen=seen))
         return tuple(out)
+    if typing.is_typeddict(schema):
+        return _typeddict_fields(schema, seen)
     is_class = isinstance(schema, type)
     if not (is_class and (attrs.has(schema) or dataclasses.is_dataclass(schema))):
         instance = attrs.has(type(schema)) or dataclasses.is_dataclass(schema)
         raise InvalidArgument(
-            "schema must be an attrs class, a dataclass or a mapping of field names to types, "
+            "schema must be an attrs class, a dataclass, a TypedDict or a mapping of field "
+            "names to types, "
             f"not {type(schema).__name__} ({schema!r})"
             + ("; pass the class, not an instance" if instance else "")
         )
@@ -709,6 +712,31 @@ def _schema_fields(schema: Any, seen: tuple[type, ...] = ()) -> tuple[_Field, ..
             has_default = default or parameters[name].default is not inspect.Parameter.empty
         out.append(_make_field(name, tp, has_default=has_default, seen=(*seen, klass)))
     return tuple(out)
+
+
+def _typeddict_fields(klass: Any, seen: tuple[type, ...]) -> tuple[_Field, ...]:
+    """The keys of a TypedDict: those it does not require may be left out."""
+    if klass in seen:
+        raise InvalidArgument(
+            f"schema: {klass.__name__} contains itself; leads() cannot build it: "
+            "override that field with a strategy"
+        )
+    try:
+        hints = typing.get_type_hints(klass)
+    except Exception as exc:
+        raise InvalidArgument(
+            f"schema: could not read the field types of {klass.__name__} ({exc})"
+        ) from None
+    required = getattr(klass, "__required_keys__", frozenset(hints))
+    return tuple(
+        _make_field(key, tp, has_default=key not in required, seen=(*seen, klass))
+        for key, tp in hints.items()
+    )
+
+
+def _is_dict_schema(schema: Any) -> bool:
+    """A schema whose leads are dicts: a mapping of names to types, or a TypedDict."""
+    return isinstance(schema, Mapping) or typing.is_typeddict(schema)
 
 
 def _declared_fields(cls: type) -> list[tuple[str, Any, bool, bool]]:
@@ -833,9 +861,10 @@ def _value_strategy(field: _Field, now: dt.datetime, depth: int) -> SearchStrate
     if kind == "choice":
         return st.sampled_from(field.choices)
     if kind == "events":
-        return _events_of(field.item, now, list if typing.get_origin(tp) is not tuple else tuple)
+        container = tuple if typing.get_origin(tp) is tuple else list
+        return _events_of(field.item, now, container, depth)
     if kind == "nested":
-        if isinstance(tp, Mapping):
+        if _is_dict_schema(tp):
             return _dicts(
                 {
                     f.name: _maybe_missing(
@@ -871,24 +900,150 @@ def _loose_values() -> SearchStrategy[Any]:
     )
 
 
-def _events_of(item: Any, now: dt.datetime, container: Any) -> SearchStrategy[Any]:
+def _events_of(item: Any, now: dt.datetime, container: Any, depth: int) -> SearchStrategy[Any]:
+    """Event lists for an ``events`` field whose items are ``item``: :class:`leadrules.Event`
+    when untyped, plain dicts for ``dict``, and instances of the field's own class (built from
+    that class's fields) when it is an attrs class, a dataclass or a TypedDict."""
     base = events(now=now)
-    if item is None or item is Any or item is Event or not isinstance(item, type):
+    item = _strip_optional(item)[0]
+    if item is None or item is Any or item is Event:
         return base.map(container)
-    if attrs.has(item):
-        make: Any = item
-        names = {f.name for f in attrs.fields(item)}
-        if {"name", "at"} <= names:
-            with_props = "properties" in names
+    if _is_record_class(item):
+        element = _event_elements(item, _schema_fields(item), now, depth)
+        return st.lists(element, max_size=12).map(container)
+    origin = typing.get_origin(item) or item
+    if isinstance(origin, type) and issubclass(origin, Mapping):
 
-            def convert(found: list[Event]) -> Any:
-                return container(
-                    make(e.name, e.at, e.properties) if with_props else make(name=e.name, at=e.at)
-                    for e in found
-                )
+        def as_dicts(found: list[Event]) -> Any:
+            return container(
+                {"name": e.name, "at": e.at, "properties": dict(e.properties)} for e in found
+            )
 
-            return base.map(convert)
-    return base.map(container)
+        return base.map(as_dicts)
+    return base.map(container)  # a class leads() cannot look into
+
+
+def _is_record_class(tp: Any) -> bool:
+    return isinstance(tp, type) and (
+        attrs.has(tp) or dataclasses.is_dataclass(tp) or typing.is_typeddict(tp)
+    )
+
+
+#: Realistic values of the event properties rules most often filter on, by name.
+_EVENT_PROPERTY_TEXT: Mapping[str, tuple[str, ...]] = {
+    "topic": _TOPICS,
+    "path": _PATHS,
+    "page": _PATHS,
+    "url": _PATHS,
+    "campaign": _CAMPAIGNS,
+    "title": _WHITEPAPERS,
+    "source": _LEAD_SOURCES,
+    "channel": _LEAD_SOURCES,
+}
+
+
+def _event_parts(fields: tuple[_Field, ...]) -> tuple[_Field | None, _Field | None, _Field | None]:
+    """The fields of an event class that hold its name, its time and its properties mapping
+    (found as the evaluator finds them: ``name``; ``at``, else ``timestamp``; ``properties``)."""
+    by_key: dict[str, _Field] = {}
+    for field in fields:
+        by_key.setdefault(ast.normalize_name(field.name), field)
+    return by_key.get("name"), by_key.get("at") or by_key.get("timestamp"), by_key.get("properties")
+
+
+def _is_open_mapping(field: _Field) -> bool:
+    """A field that holds a mapping of any keys (or anything at all)."""
+    if field.kind == "any":
+        return True
+    origin = typing.get_origin(field.tp) or field.tp
+    return isinstance(origin, type) and issubclass(origin, Mapping) and field.kind != "nested"
+
+
+def _event_time(field: _Field, moment: dt.datetime) -> Any:
+    """``moment`` as the time field of an event class holds it."""
+    tp = field.tp
+    if field.kind == "date":
+        return moment.date()
+    if field.kind == "text":
+        return moment.isoformat()
+    if field.kind == "number" and isinstance(tp, type):
+        seconds = int(moment.timestamp())
+        if issubclass(tp, int):
+            return tp(seconds)
+        return tp(str(seconds)) if issubclass(tp, Decimal) else float(seconds)
+    return moment
+
+
+def _event_property_values(field: _Field, now: dt.datetime, depth: int) -> SearchStrategy[Any]:
+    key = ast.normalize_name(field.name)
+    if field.kind == "text" and key in _EVENT_PROPERTY_TEXT:
+        return st.sampled_from(_EVENT_PROPERTY_TEXT[key])
+    if field.kind == "number" and key == "minutes" and field.tp is int:
+        return st.integers(1, 120)
+    return _value_strategy(field, now, depth + 1)
+
+
+def _event_elements(
+    cls: type, fields: tuple[_Field, ...], now: dt.datetime, depth: int
+) -> SearchStrategy[Any]:
+    """Events of a class of the user's own (``Webinar(name, at, topic)``): the name is a
+    realistic event name (or one of the field's choices), the time one before ``now`` in the
+    field's type, a ``properties`` mapping realistic for the name, and every other field drawn
+    from its type (with missing values mixed in, as for leads)."""
+    name_field, time_field, props_field = _event_parts(fields)
+    special = [f for f in (name_field, time_field, props_field) if f is not None]
+    others = {
+        f.name: _maybe_missing(_event_property_values(f, now, depth), tuple(_missing_values(f)))
+        for f in fields
+        if all(f is not g for g in special)
+    }
+    props: SearchStrategy[Any] | None = None
+    if props_field is not None and not _is_open_mapping(props_field):
+        props = _maybe_missing(
+            _value_strategy(props_field, now, depth + 1), tuple(_missing_values(props_field))
+        )
+    names: SearchStrategy[tuple[Any, str]]
+    if name_field is None or name_field.kind in ("text", "any", "other"):
+        names = st.sampled_from(DEFAULT_EVENT_NAMES).flatmap(
+            lambda n: _spellings(n).map(lambda written: (written, n))
+        )
+    elif name_field.kind == "choice":
+        names = st.sampled_from(name_field.choices).map(
+            lambda c: (c, str(c.value if isinstance(c, enum.Enum) else c))
+        )
+    else:
+        names = _value_strategy(name_field, now, depth + 1).map(lambda v: (v, str(v)))
+    seconds = 365 * 86400
+    as_dict = typing.is_typeddict(cls)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Any:
+        kwargs: dict[str, Any] = {}
+        value, canonical = draw(names)
+        if name_field is not None:
+            kwargs[name_field.name] = value
+        if time_field is not None:
+            age = draw(st.integers(1, seconds))
+            zone = draw(st.sampled_from(_TIMEZONES))
+            moment = (now - dt.timedelta(seconds=age)).astimezone(zone)
+            kwargs[time_field.name] = _event_time(time_field, moment)
+        if props_field is not None:
+            found = draw(_properties_for(canonical) if props is None else props)
+            if found is not _ABSENT:
+                kwargs[props_field.name] = found
+        for key, strategy in others.items():
+            found = draw(strategy)
+            if found is not _ABSENT:
+                kwargs[key] = found
+        if as_dict:
+            return kwargs
+        try:
+            return cls(**kwargs)
+        except Exception:
+            # The class's own validators refused a drawn value: try another.
+            reject()
+
+    return build()
 
 
 def _missing_values(field: _Field) -> list[Any]:
@@ -1038,7 +1193,12 @@ def leads(schema: Any = None, **overrides: Any) -> SearchStrategy[Any]:
     ``Decimal``, ``str``, ``bool``, ``Literal``/``Enum``) and, for text and numbers, from its
     name (``email``, ``country``, ``job_title``, ``company_size``, ``industry``, ...). Optional
     fields are sometimes None, fields with defaults sometimes left out, text fields sometimes
-    blank. With ``schema`` a mapping of names to types: dicts with those keys.
+    blank. With ``schema`` a mapping of names to types, or a TypedDict: dicts with those keys.
+
+    An ``events`` field holds :class:`leadrules.Event` objects, or, when its items are a class
+    of your own (``list[Webinar]``), instances of that class built from its fields: a
+    realistic event name, a time before now in the field's type, the other fields from their
+    types.
 
     Each keyword replaces one field: a strategy (``country=st.sampled_from(["GB", "IE"])``) or
     a constant (``requested_demo=True``). Events are drawn before the current time; to fix
@@ -1055,8 +1215,9 @@ def leads(schema: Any = None, **overrides: Any) -> SearchStrategy[Any]:
                     break
         return _dicts({**base, **strategies})
     fields = _schema_fields(schema)
-    if isinstance(schema, Mapping):
-        strategies = _check_overrides(overrides, fields, False, "the schema")
+    if _is_dict_schema(schema):
+        title = "the schema" if isinstance(schema, Mapping) else schema.__name__
+        strategies = _check_overrides(overrides, fields, False, title)
         parts = {
             f.name: strategies.get(f.name)
             or _maybe_missing(_value_strategy(f, now, 0), tuple(_missing_values(f)))
@@ -1260,51 +1421,80 @@ def _choice_literal(value: Any) -> Any:
     return None
 
 
+def _rule_fields(items: tuple[_Field, ...], prefix: tuple[str, ...] = ()) -> list[_RuleField]:
+    """The names rules may test among ``items`` (nested classes followed), with their kinds.
+    Lists, events and fields of types rules cannot test are left out."""
+    out: list[_RuleField] = []
+    for field in items:
+        if field.name.startswith("_") or _render_forms(field.name) == ():
+            continue
+        segments = (*prefix, field.name)
+        key = ".".join(ast.normalize_name(s) for s in segments)
+        if field.kind == "nested":
+            out.extend(_rule_fields(field.nested, segments))
+        elif field.kind == "text":
+            out.append(_RuleField(segments, "text", _text_pool(key), key))
+        elif field.kind == "number":
+            out.append(_RuleField(segments, "number", _number_pool(key), key))
+        elif field.kind in ("bool", "date", "datetime"):
+            out.append(_RuleField(segments, field.kind, (), key))
+        elif field.kind == "choice":
+            pool = tuple(v for v in (_choice_literal(c) for c in field.choices) if v is not None)
+            if pool and len({type(v) for v in pool}) == 1:
+                out.append(_RuleField(segments, "choice", pool, key))
+    return out
+
+
+def _event_vocab(field: _Field) -> tuple[tuple[str, ...], tuple[_RuleField, ...] | None]:
+    """The event names rules may use for an ``events`` field, and the properties ``where``
+    may name: None when the schema does not check them (``leadrules.Event``, whose
+    ``properties`` is a mapping; untyped events; an event class with a ``properties``
+    mapping), else the fields of the event class itself, but its name and time (possibly
+    none)."""
+    item = _strip_optional(field.item)[0]
+    if not _is_record_class(item):
+        return DEFAULT_EVENT_NAMES, None
+    fields = _schema_fields(item)
+    name_field, time_field, props_field = _event_parts(fields)
+    names = DEFAULT_EVENT_NAMES
+    if name_field is not None and name_field.kind == "choice":
+        chosen = [c.value if isinstance(c, enum.Enum) else c for c in name_field.choices]
+        names = tuple(
+            dict.fromkeys(
+                c for c in chosen if isinstance(c, str) and c.strip() and _render_forms(c.strip())
+            )
+        )
+    if props_field is not None and props_field.kind != "nested":
+        return names, None  # the properties are a mapping: ``where`` names are open
+    rest = tuple(f for f in fields if f is not name_field and f is not time_field)
+    return names, tuple(_rule_fields(rest))
+
+
 def _schema_vocab(schema: Any) -> _Vocab:
-    fields: list[_RuleField] = []
-    has_events = False
-
-    def visit(items: tuple[_Field, ...], prefix: tuple[str, ...]) -> None:
-        nonlocal has_events
-        for field in items:
-            if field.name.startswith("_") or _render_forms(field.name) == ():
-                continue
-            segments = (*prefix, field.name)
-            key = ".".join(ast.normalize_name(s) for s in segments)
-            if field.kind == "events":
-                if not prefix:
-                    has_events = True
-                continue
-            if field.kind == "nested":
-                visit(field.nested, segments)
-            elif field.kind == "text":
-                fields.append(_RuleField(segments, "text", _text_pool(key), key))
-            elif field.kind == "number":
-                fields.append(_RuleField(segments, "number", _number_pool(key), key))
-            elif field.kind in ("bool", "date", "datetime"):
-                fields.append(_RuleField(segments, field.kind, (), key))
-            elif field.kind == "choice":
-                pool = tuple(
-                    v for v in (_choice_literal(c) for c in field.choices) if v is not None
-                )
-                if pool and len({type(v) for v in pool}) == 1:
-                    fields.append(_RuleField(segments, "choice", pool, key))
-
-    visit(_schema_fields(schema), ())
+    top = _schema_fields(schema)
     unique: dict[str, _RuleField] = {}
-    for item in fields:
+    for item in _rule_fields(top):
         unique.setdefault(item.key, item)
     found = tuple(unique.values())
     keys = [f.key for f in found]
+    event_fields = [
+        f
+        for f in top
+        if f.kind == "events" and not f.name.startswith("_") and _render_forms(f.name)
+    ]
     names: tuple[str, ...] = ()
-    if has_events:
+    props: tuple[_RuleField, ...] = ()
+    if event_fields:
+        candidates, typed = _event_vocab(event_fields[0])
         names = tuple(
             n
-            for n in DEFAULT_EVENT_NAMES
+            for n in candidates
             if not difflib.get_close_matches(ast.normalize_name(n), keys, n=1, cutoff=0.8)
         )
-    props = _default_vocab().props if names else ()
-    taken = frozenset(keys) | {ast.normalize_name(n) for n in names}
+        props = _default_vocab().props if typed is None else typed
+    if not names:
+        props = ()
+    taken = frozenset(keys) | {ast.normalize_name(n) for n in names} | {p.key for p in props}
     return _Vocab(found, names, props, True, taken, _definition_names(taken))
 
 
@@ -1597,9 +1787,9 @@ class _File:
     def where(self) -> str:
         props = self.vocab.props
         form = self.draw(st.integers(0, 4))
-        if form == 0:
-            field = self.pick(props)
-            return self.name(field.segments)
+        facts = [p for p in props if p.kind == "bool" or not self.vocab.strict]
+        if form == 0 and facts:
+            return self.name(self.pick(facts).segments)
         if form == 1:
             return f"{self.kw('not')} {self.test(self.pick(props), in_where=True)}"
         if form == 2:
@@ -1868,8 +2058,12 @@ def rule_sources(schema: Any = None) -> SearchStrategy[str]:
 
     With ``schema`` (an attrs class or a mapping of names to types), rules use only its fields,
     with operators that suit each field's type, and mention events only when it has an
-    ``events`` field. Without one, they use the fields :func:`leads` draws (and a few it never
-    does, for missing data), now and then with the wrong operator for the data.
+    ``events`` field. ``where`` filters name only what the schema lets them: any property for
+    :class:`leadrules.Event` (or untyped events), the fields of the event class but its name
+    and time for a class of your own (none at all when it has no others).
+
+    Without a schema, they use the fields :func:`leads` draws (and a few it never does, for
+    missing data), now and then with the wrong operator for the data.
     """
     _warm_up()
     vocab = _default_vocab() if schema is None else _schema_vocab(schema)

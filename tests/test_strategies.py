@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import attrs
 import pytest
@@ -92,6 +92,59 @@ class Account:
     is_customer: bool = False
 
 
+# The schema of docs/checking.md: its events are a class of the user's own, with required
+# fields of its own (`topic`), not leadrules.Event.
+
+
+@attrs.frozen
+class ProspectAddress:
+    country: Literal["GB", "IE"]
+    city: str | None = None
+
+
+@attrs.frozen
+class Webinar:
+    name: str
+    at: dt.datetime
+    topic: str
+
+
+class ProspectPlan(enum.Enum):
+    FREE = "free"
+    PRO = "pro"
+    ENTERPRISE = "enterprise"
+
+
+@attrs.frozen
+class Prospect:
+    email: str
+    job_title: str | None
+    company_size: int
+    industry: Literal["software", "fintech", "retail"]
+    plan: ProspectPlan
+    signed_up: dt.date
+    tags: list[str]
+    address: ProspectAddress
+    events: list[Webinar]
+
+
+@attrs.frozen
+class Ping:
+    """An event class with a name and a time and nothing for `where` to test."""
+
+    name: str
+    at: dt.datetime
+
+
+@dataclasses.dataclass
+class Touch:
+    """An event class whose names are fixed, with a date for a time and open properties."""
+
+    name: Literal["webinar attended", "demo requested"]
+    at: dt.date
+    properties: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
 #: Contact's fields as rules name them, by the kind of value they hold (written out by hand).
 CONTACT_KINDS = {
     "email": "text",
@@ -110,6 +163,24 @@ CONTACT_KINDS = {
 }
 CONTACT_CHOICES = {"plan": {"free", "team", "enterprise"}, "tier": {"bronze", "silver", "gold"}}
 ACCOUNT_KINDS = {"name": "text", "employees": "number", "is customer": "bool"}
+PROSPECT_KINDS = {
+    "email": "text",
+    "job title": "text",
+    "company size": "number",
+    "industry": "choice",
+    "plan": "choice",
+    "signed up": "date",
+    "address.country": "choice",
+    "address.city": "text",
+}
+PROSPECT_CHOICES = {
+    "industry": {"software", "fintech", "retail"},
+    "plan": {"free", "pro", "enterprise"},
+    "address.country": {"GB", "IE"},
+}
+WEBINAR_KINDS = {"topic": "text"}  # `name` and `at` are what make it an event
+#: A mapping schema whose events are Webinars.
+WEBINAR_MAPPING = {"job title": str, "company size": int, "events": list[Webinar]}
 EVENT_KEYS = {ast.normalize_name(n) for n in DEFAULT_EVENT_NAMES}
 
 
@@ -419,6 +490,23 @@ def test_nested_mapping_schemas_give_nested_dicts_and_rules_that_fit(
     leadrules.compile(source, schema=NESTED_MAPPING)
 
 
+class Visitor(TypedDict, total=False):
+    email: str
+    seats: int
+
+
+class Trialist(Visitor):
+    plan: Literal["team", "enterprise"]  # required: Trialist is total
+
+
+@given(leads(Trialist), rule_sources(Trialist))
+def test_typeddict_schemas_give_dicts_and_rules_that_fit(lead: Any, source: str) -> None:
+    assert isinstance(lead, dict) and set(lead) <= {"email", "seats", "plan"}
+    assert lead["plan"] in ("team", "enterprise")
+    assert lead.get("seats") is None or isinstance(lead["seats"], int)
+    leadrules.compile(source, schema=Trialist)
+
+
 @attrs.frozen
 class Checked:
     size: int = attrs.field(validator=attrs.validators.gt(100))
@@ -483,11 +571,32 @@ def _conditions(tree: ast.RuleFile) -> Iterator[tuple[Any, bool]]:
                 yield from _walk_conditions(cond)
 
 
-def _check_schema_use(source: str, kinds: dict[str, str], has_events: bool) -> None:
+def _check_schema_use(
+    source: str,
+    kinds: dict[str, str],
+    has_events: bool,
+    *,
+    choices: dict[str, set[str]] = CONTACT_CHOICES,
+    event_keys: set[str] = EVENT_KEYS,
+    where_kinds: dict[str, str] | None = None,
+) -> None:
+    """Every name in ``source`` is a field of ``kinds`` tested as its kind allows, a definition
+    or (only when ``has_events``) one of ``event_keys``. With ``where_kinds``, the names inside
+    ``where`` are checked the same way against the event class's fields."""
     tree = leadrules.compile(source).tree
     definitions = {s.name.key for s in tree.statements if isinstance(s, ast.Define)}
+    per_names = [r.per for r in _score_rules(tree) if r.per is not None]
     for node, in_where in _conditions(tree):
-        if in_where or isinstance(node, (ast.And, ast.Or, ast.Not)):
+        if isinstance(node, (ast.And, ast.Or, ast.Not)):
+            continue
+        if in_where:
+            if where_kinds is not None:
+                kind = where_kinds.get(node.name.key)
+                assert kind is not None, f"{node.name.key!r} is not a field of the events"
+                if isinstance(node, ast.Fact):
+                    assert kind == "bool" and not node.has_modifiers, node.name.key
+                else:
+                    _check_test(node, kind, choices)
             continue
         key = node.name.key
         kind = kinds.get(key)
@@ -496,41 +605,57 @@ def _check_schema_use(source: str, kinds: dict[str, str], has_events: bool) -> N
                 continue
             if kind is None:
                 assert has_events, f"{key!r} is no field and there are no events"
-                assert key in EVENT_KEYS, key
+                assert key in event_keys, key
             elif node.count is not None or node.where is not None:
                 raise AssertionError(f"{key!r} is a field, counted like an event")
             elif node.windows:
                 assert kind == "date", key
             else:
-                assert kind in ("bool", "number"), key  # a yes/no, or `per` a number
+                assert kind == "bool" or (kind == "number" and node in per_names), key
             continue
         assert kind is not None, f"{key!r} is not a field of the schema"
-        if isinstance(node, (ast.TextTest, ast.Matches)):
-            assert kind == "text", (key, source)
-        elif isinstance(node, ast.Between):
+        _check_test(node, kind, choices.get(key, set()))
+
+
+def _check_test(node: Any, kind: str, choices: set[str]) -> None:
+    """``node`` (a comparison, list, range or text test) suits a field of ``kind``."""
+    key = node.name.key
+    if isinstance(node, (ast.TextTest, ast.Matches)):
+        assert kind == "text", key
+    elif isinstance(node, ast.Between):
+        assert kind in ("number", "date"), key
+    elif isinstance(node, ast.Compare):
+        value = node.value
+        if node.op not in ("=", "!="):
             assert kind in ("number", "date"), key
-        elif isinstance(node, ast.Compare):
-            value = node.value
-            if node.op not in ("=", "!="):
-                assert kind in ("number", "date"), key
-            expected: type | tuple[type, ...] = {
-                "text": str,
-                "number": Decimal,
-                "bool": bool,
-                "date": dt.date,
-                "choice": str,
-            }[kind]
-            assert isinstance(value, expected) and (kind == "bool") == isinstance(value, bool)
+        expected: type | tuple[type, ...] = {
+            "text": str,
+            "number": Decimal,
+            "bool": bool,
+            "date": dt.date,
+            "choice": str,
+        }[kind]
+        assert isinstance(value, expected) and (kind == "bool") == isinstance(value, bool)
+        if kind == "choice":
+            assert value in choices, (key, value)
+    elif isinstance(node, ast.In):
+        for item in node.values.items:
             if kind == "choice":
-                assert value in CONTACT_CHOICES[key]
-        elif isinstance(node, ast.In):
-            for item in node.values.items:
-                if kind == "choice":
-                    assert item in CONTACT_CHOICES[key]
-                elif kind == "number":
-                    assert isinstance(item, Decimal)
-                elif kind == "text":
-                    assert isinstance(item, str)
+                assert item in choices, (key, item)
+            elif kind == "number":
+                assert isinstance(item, Decimal)
+            elif kind == "text":
+                assert isinstance(item, str)
+
+
+def _score_rules(tree: ast.RuleFile) -> list[ast.ScoreRule]:
+    rules: list[ast.ScoreRule] = []
+    for statement in tree.statements:
+        if isinstance(statement, ast.Group):
+            rules.extend(statement.rules)
+        elif isinstance(statement, ast.ScoreRule):
+            rules.append(statement)
+    return rules
 
 
 @given(rule_sources(Contact))
@@ -731,6 +856,75 @@ def test_formatting_a_generated_file_keeps_its_meaning(source: str, lead: dict[s
     )
 
 
+def _wheres(source: str) -> list[Any]:
+    """The `where` filters of ``source``."""
+    tree = leadrules.compile(source).tree
+    found = [n.where for n, _ in _conditions(tree) if isinstance(n, ast.Fact) and n.where]
+    return found
+
+
+@given(rule_sources(Prospect))
+def test_rule_sources_filter_typed_events_only_on_the_event_class_fields(source: str) -> None:
+    leadrules.compile(source, schema=Prospect)
+    _check_schema_use(
+        source, PROSPECT_KINDS, True, choices=PROSPECT_CHOICES, where_kinds=WEBINAR_KINDS
+    )
+
+
+def test_rule_sources_for_typed_events_do_use_where_filters() -> None:
+    sources = _collect(rule_sources(Prospect), 100)
+    filters = [w for s in sources for w in _wheres(s)]
+    assert len(filters) >= 5
+    assert any("topic" in str(w).lower() for w in filters)
+
+
+@given(rule_sources(WEBINAR_MAPPING), leads(WEBINAR_MAPPING))
+def test_a_mapping_schema_with_typed_events_gives_its_events_and_fitting_rules(
+    source: str, lead: dict[str, Any]
+) -> None:
+    assert set(lead) <= {"job title", "company size", "events"}
+    for event in lead.get("events") or []:
+        assert isinstance(event, Webinar) and isinstance(event.topic, str)
+    rules = leadrules.compile(source, schema=WEBINAR_MAPPING)
+    _check_schema_use(
+        source,
+        {"job title": "text", "company size": "number"},
+        True,
+        where_kinds=WEBINAR_KINDS,
+    )
+    result = rules.evaluate(lead, now=NOW)
+    assert sum((c.points for c in result.contributions), Decimal(0)) == result.score
+
+
+@given(
+    rule_sources({"company size": int, "events": list[Ping]}),
+    leads({"company size": int, "events": list[Ping]}),
+)
+def test_events_with_nothing_to_filter_on_get_no_where(source: str, lead: dict[str, Any]) -> None:
+    assert _wheres(source) == []
+    leadrules.compile(source, schema={"company size": int, "events": list[Ping]})
+    assert all(isinstance(e, Ping) for e in lead.get("events") or [])
+
+
+@given(
+    rule_sources({"email": str, "events": list[Touch]}),
+    leads({"email": str, "events": list[Touch]}),
+)
+def test_events_of_a_class_keep_to_its_names_and_its_time_type(
+    source: str, lead: dict[str, Any]
+) -> None:
+    today = dt.datetime.now(UTC).date()
+    for event in lead.get("events") or []:
+        assert isinstance(event, Touch)
+        assert event.name in ("webinar attended", "demo requested")
+        assert type(event.at) is dt.date and event.at <= today
+        assert isinstance(event.properties, dict)
+    leadrules.compile(source, schema={"email": str, "events": list[Touch]})
+    _check_schema_use(
+        source, {"email": "text"}, True, event_keys={"webinar attended", "demo requested"}
+    )
+
+
 # ------------------------------------------------------------------------------ rulesets()
 
 
@@ -751,6 +945,22 @@ def test_evaluate_never_raises_on_schema_leads_and_contributions_add_up(
 ) -> None:
     assert rules.schema is Contact
     result = rules.evaluate(lead, now=NOW)
+    assert sum((c.points for c in result.contributions), Decimal(0)) == result.score
+
+
+@given(rulesets(Prospect), leads(Prospect))
+def test_leads_of_a_schema_with_typed_events_are_built_from_the_event_class(
+    rules: leadrules.RuleSet, lead: Prospect
+) -> None:
+    assert isinstance(lead, Prospect) and isinstance(lead.events, list)
+    assert isinstance(lead.address, ProspectAddress) and isinstance(lead.plan, ProspectPlan)
+    now = dt.datetime.now(UTC)
+    for event in lead.events:
+        assert isinstance(event, Webinar)
+        assert ast.normalize_name(event.name) in EVENT_KEYS
+        assert event.at.tzinfo is not None and event.at < now
+        assert isinstance(event.topic, str)
+    result = rules.evaluate(lead, now=now)
     assert sum((c.points for c in result.contributions), Decimal(0)) == result.score
 
 
