@@ -86,6 +86,19 @@ _COMPARISONS = {"EQUAL", "LESSTHAN", "MORETHAN", "__ANON_0", "__ANON_1", "__ANON
 _STATEMENT_START = {"NUMBER", "DISQUALIFY", "DEFINE", "GROUP", "WORD"}
 _VALUE_START = {"NUMBER", "STRING", "DATE", "DATETIME", "TRUE", "FALSE", "LSQB"}
 _NAME_START = {"WORD", "BACKTICKED"}
+#: Characters that look like the language's but are not, and what to write instead.
+_LOOKALIKES = {
+    "\u201c": 'use straight quotes: "GB", not \u201cGB\u201d',
+    "\u201d": 'use straight quotes: "GB", not \u201cGB\u201d',
+    "\u2018": "use straight quotes: 'GB', not \u2018GB\u2019",
+    "\u2019": "use straight quotes: 'GB', not \u2018GB\u2019",
+    "\u2265": "write `>=`",
+    "\u2264": "write `<=`",
+    "\u2260": "write `!=`",
+    "\u00a3": "write amounts as plain numbers, without a currency sign",
+    "$": "write amounts as plain numbers, without a currency sign",
+    "\u20ac": "write amounts as plain numbers, without a currency sign",
+}
 _OPERATOR_WORDS = (
     "between",
     "contains",
@@ -137,6 +150,8 @@ def describe_token(token: Token | None, text: str = "", pos: int = 0) -> str:
         ch = text[pos : pos + 1]
         if not ch or ch == "\n":
             return "the end of the line"
+        if ch.isspace() or not ch.isprintable():
+            return f"the invisible character U+{ord(ch):04X}"
         return f"`{ch}`"
     kind = token.type
     if kind == "$END":
@@ -186,15 +201,45 @@ def syntax_hint(
     keywords_expected = {KEYWORDS[t] for t in expected if t in KEYWORDS}
 
     # ---- mistakes recognised from the text itself
-    if re.match(r"[+-][^\d\s]", rest) and before.strip() == "":
-        return (
-            f"expected a number after `{rest[0]}`",
-            "write the points as a number touching the sign, like +20 or -10",
-        )
+    if rest[:1] in _LOOKALIKES:
+        wrong = rest[:1]
+        return (f"`{wrong}` is not part of the language", _LOOKALIKES[wrong])
     if re.match(r"\d+(\.\d+)?[eE][+-]?\d", rest):
         return (
             "numbers are written in full here, not in scientific notation",
             "write 1000 rather than 1e3",
+        )
+    if rest.startswith("//"):
+        return ("`//` does not start a comment", "comments start with `#`")
+    if re.match(r"\d+[a-zA-Z]", rest) and not re.match(r"\d+\s", rest):
+        number = re.match(r"(\d+)([a-zA-Z])", rest)
+        digits, letter = (number.group(1), number.group(2).lower()) if number else (rest, "")
+        units = {"d": "days", "w": "weeks", "h": "hours", "y": "years", "m": "months"}
+        if letter == "k":
+            advice = f"write the number in full: {digits}000"
+        elif letter in units:
+            advice = f"write lengths of time in words: `{digits} {units[letter]}`"
+        else:
+            advice = "write the number on its own, followed by a space"
+        return ("a number cannot have letters attached to it", advice)
+    if kind_of(token) == "NUMBER" and re.search(r"\d,\s*$", before) and "LSQB" not in before:
+        return (
+            "numbers are written without thousands separators",
+            "write 50000 or 50_000 rather than 50,000",
+        )
+    if (
+        kind_of(token) in ("STRING", "NUMBER")
+        and "COMMA" in expected
+        and unclosed_bracket(text, pos) is not None
+    ):
+        return (
+            f"a comma is missing before {found}",
+            'separate the items of a list with commas: ["GB", "IE"]',
+        )
+    if re.match(r"[+-][^\d\s]", rest) and before.strip() == "":
+        return (
+            f"expected a number after `{rest[0]}`",
+            "write the points as a number touching the sign, like +20 or -10",
         )
     if rest.startswith("=>") or rest.startswith("->"):
         return (f"`{rest[:2]}` is not part of the language", "write `when` instead")
@@ -239,9 +284,12 @@ def syntax_hint(
             )
         if rest[:1] == "%" and "UNIT" in expected:
             return ("expected a unit of time after the number", "write e.g. `30 days`")
+        invisible: str | None = None
+        if found.startswith("the invisible character"):
+            invisible = "delete it, or replace it with an ordinary space"
         if expected:
-            return (f"expected {describe_expected(expected)}, found {found}", None)
-        return (f"unexpected {found}", None)
+            return (f"expected {describe_expected(expected)}, found {found}", invisible)
+        return (f"unexpected {found}", invisible)
 
     word = str(token)
     kind = token.type
@@ -270,6 +318,19 @@ def syntax_hint(
                 f"`{line_words[0]}` is not a keyword, so this line was read as a stage",
                 f"did you mean `{suggestion}`?",
             )
+
+    # ---- a stage name of several words: `Sales ready at 100`
+    if (
+        "AT" in expected
+        and kind_of(token) == "WORD"
+        and len(before.split()) == 1
+        and re.match(r"[\w -]*\s+at\s+\d", rest, re.IGNORECASE)
+    ):
+        name = before.strip() + " " + rest.split(" at ")[0].split(" AT ")[0].strip()
+        return (
+            "a stage name of several words must be in quotes",
+            f'write `"{name}" at ...`',
+        )
 
     # ---- stage lines: `MQL 50`
     if "AT" in expected and kind == "NUMBER" and re.fullmatch(r"\s*\S+\s*", before):
@@ -335,6 +396,11 @@ def syntax_hint(
             )
     if kind in ("_NL", "$END") and expected & _VALUE_START and not expected & _NAME_START:
         return (f"expected a value, found {found}", None)
+    if kind == "_INDENT" and re.search(r"\n[ \t]+\S[^\n]*\n[ \t]*$", text[: pos + 1]):
+        return (
+            "this line is indented more than the line above it",
+            "indent every rule of a group by the same number of spaces (4 is the convention)",
+        )
     if kind == "_INDENT":
         return (
             "this line is indented but is not inside a group",

@@ -519,3 +519,29 @@ def test_common_misspellings_get_a_plain_words_fix(source: str, fragment: str) -
         leadrules.compile(source)
     assert fragment in str(info.value)
     assert "WORD" not in str(info.value) and "_NL" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "hint"),
+    [
+        ("Sales ready at 100\n", "must be in quotes", '"Sales ready" at'),
+        ('+1 when country in ["GB" "IE"]\n', "a comma is missing", "with commas"),
+        ("+1 when budget > 50,000\n", "without thousands separators", "50000"),
+        ("+1 when budget > 50k\n", "letters attached", "50000"),
+        ("+1 when x within 30d\n", "letters attached", "`30 days`"),
+        ("+5 when vip // VIPs\n", "`//` does not start a comment", "`#`"),
+        ("+1 when company size \u2265 50\n", "not part of the language", "`>=`"),
+        ("+1 when country = \u201cGB\u201d\n", "not part of the language", "straight quotes"),
+        ("+1 when budget > \u00a350\n", "not part of the language", "currency sign"),
+        ("+1 when x\u00a0= 1\n", "invisible character U+00A0", "ordinary space"),
+        ("group g:\n   +1 when a\n    +2 when b\n", "indented more than the line above", "same"),
+    ],
+)
+def test_marketer_mistakes_get_a_message_that_says_what_to_write(
+    source: str, message: str, hint: str
+) -> None:
+    with pytest.raises(RuleSyntaxError) as info:
+        leadrules.compile(source)
+    text = str(info.value)
+    assert message in text
+    assert hint in text
