@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
@@ -36,6 +36,7 @@ from .evaluator import (
     _apply,
     _compare_moments,
     _Item,
+    _when,
     moment,
     subtract,
 )
@@ -53,7 +54,6 @@ from .values import (
     Missing,
     Problem,
     is_missing,
-    show,
     to_bool,
     to_date,
     to_datetime,
@@ -326,7 +326,6 @@ def medium(node: ast.Cond) -> Medium:
 # ----------------------------------------------------------------------------- events
 
 _item_setters = tuple(_Item.__dict__[name].__set__ for name in ("name", "at", "record"))
-_FAR_PAST = dt.datetime.min.replace(tzinfo=UTC)
 
 
 def _item(name: str, at: dt.datetime | None, record: Record) -> _Item:
@@ -341,21 +340,13 @@ def _item(name: str, at: dt.datetime | None, record: Record) -> _Item:
 class FastEventIndex(EventIndex):
     """The reference's EventIndex, built faster for the common events: plain dicts with a
     ``name``, a ``datetime`` ``at`` and a dict of ``properties``, or :class:`leadrules.Event`
-    objects with those. Any other event goes through the reference's own steps (a copy of
-    them, in ``_general``), so the index and the warnings are the reference's."""
+    objects with those. Any other event goes through the reference's own step
+    (``EventIndex.add``), so the index and the warnings are the reference's."""
 
     def __init__(self, events: Any, now: dt.datetime, warn: Callable[[str], None]) -> None:
         self.by_name: dict[str, list[_Item]] = {}
-        if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
-            warn(f"events: expected a list of events, found {show(events)}")
-            return
-        try:
-            items = list(events)
-        except Exception as exc:
-            warn(f"events: could not read the list of events ({type(exc).__name__})")
-            return
         by_name = self.by_name
-        for position, event in enumerate(items):
+        for position, event in enumerate(self.listed(events, warn)):
             kind = event.__class__
             if kind is dict:
                 name = event.get("name", _ABSENT)
@@ -382,43 +373,8 @@ class FastEventIndex(EventIndex):
                 else:
                     bucket.append(made)
             else:
-                self._general(position, event, now, warn)
-        for bucket in by_name.values():
-            bucket.sort(key=_when)
-
-    def _general(
-        self, position: int, event: Any, now: dt.datetime, warn: Callable[[str], None]
-    ) -> None:
-        """One event, as EventIndex.__init__ reads it."""
-        record = Record(event)
-        raw_name = record.lookup("name")
-        if not isinstance(raw_name, str) or not raw_name.strip():
-            warn(f"events[{position}]: an event without a name was ignored")
-            return
-        raw_at = record.lookup("at")
-        if raw_at is _ABSENT:
-            raw_at = record.lookup("timestamp")
-        at: dt.datetime | None
-        if raw_at is _ABSENT or is_missing(raw_at):
-            warn(f"events[{position}] ({raw_name}): the event has no time")
-            at = None
-        else:
-            parsed = to_datetime(raw_at)
-            if isinstance(parsed, Problem):
-                warn(f"events[{position}] ({raw_name}): could not read {show(raw_at)} as a time")
-                at = None
-            else:
-                at = parsed
-                if at > now:
-                    return
-        props = record.lookup("properties")
-        prop_record = Record(props) if isinstance(props, Mapping) else record
-        key = ast.normalize_name(raw_name)
-        self.by_name.setdefault(key, []).append(_item(raw_name, at, prop_record))
-
-
-def _when(item: _Item) -> dt.datetime:
-    return item.at or _FAR_PAST
+                self.add(position, event, now, warn)
+        self.sort()
 
 
 # ----------------------------------------------------------------------------- rare paths

@@ -165,48 +165,64 @@ class EventIndex:
 
     def __init__(self, events: Any, now: dt.datetime, warn: Callable[[str], None]) -> None:
         self.by_name: dict[str, list[_Item]] = {}
+        for position, event in enumerate(self.listed(events, warn)):
+            self.add(position, event, now, warn)
+        self.sort()
+
+    @staticmethod
+    def listed(events: Any, warn: Callable[[str], None]) -> list[Any]:
+        """The lead's events as a list; none (and a warning) when they are not a list."""
         if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
             warn(f"events: expected a list of events, found {show(events)}")
-            return
+            return []
         try:
-            items = list(events)
+            return list(events)
         except Exception as exc:
             warn(f"events: could not read the list of events ({type(exc).__name__})")
+            return []
+
+    def add(self, position: int, event: Any, now: dt.datetime, warn: Callable[[str], None]) -> None:
+        """Index one event (any object or mapping with a name and a time)."""
+        record = Record(event)
+        raw_name = record.lookup("name")
+        if not isinstance(raw_name, str) or not raw_name.strip():
+            warn(f"events[{position}]: an event without a name was ignored")
             return
-        for position, event in enumerate(items):
-            record = Record(event)
-            raw_name = record.lookup("name")
-            if not isinstance(raw_name, str) or not raw_name.strip():
-                warn(f"events[{position}]: an event without a name was ignored")
-                continue
-            raw_at = record.lookup("at")
-            if raw_at is _absent():
-                raw_at = record.lookup("timestamp")
-            at: dt.datetime | None
-            if raw_at is _absent() or is_missing(raw_at):
-                warn(f"events[{position}] ({raw_name}): the event has no time")
+        raw_at = record.lookup("at")
+        if raw_at is _absent():
+            raw_at = record.lookup("timestamp")
+        at: dt.datetime | None
+        if raw_at is _absent() or is_missing(raw_at):
+            warn(f"events[{position}] ({raw_name}): the event has no time")
+            at = None
+        else:
+            parsed = to_datetime(raw_at)
+            if isinstance(parsed, Problem):
+                warn(f"events[{position}] ({raw_name}): could not read {show(raw_at)} as a time")
                 at = None
             else:
-                parsed = to_datetime(raw_at)
-                if isinstance(parsed, Problem):
-                    warn(
-                        f"events[{position}] ({raw_name}): could not read {show(raw_at)} as a time"
-                    )
-                    at = None
-                else:
-                    at = parsed
-                    if at > now:
-                        continue
-            props = record.lookup("properties")
-            prop_record = Record(props) if isinstance(props, Mapping) else record
-            key = ast.normalize_name(raw_name)
-            self.by_name.setdefault(key, []).append(_Item(raw_name, at, prop_record))
-        far_past = dt.datetime.min.replace(tzinfo=UTC)
+                at = parsed
+                if at > now:
+                    return
+        props = record.lookup("properties")
+        prop_record = Record(props) if isinstance(props, Mapping) else record
+        key = ast.normalize_name(raw_name)
+        self.by_name.setdefault(key, []).append(_Item(raw_name, at, prop_record))
+
+    def sort(self) -> None:
+        """Each name's events in time order (events without a time first)."""
         for bucket in self.by_name.values():
-            bucket.sort(key=lambda item: item.at or far_past)
+            bucket.sort(key=_when)
 
     def get(self, key: str) -> list[_Item]:
         return self.by_name.get(key, [])
+
+
+_FAR_PAST = dt.datetime.min.replace(tzinfo=UTC)
+
+
+def _when(item: _Item) -> dt.datetime:
+    return item.at or _FAR_PAST
 
 
 def _absent() -> object:
