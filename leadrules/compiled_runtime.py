@@ -389,16 +389,7 @@ class Context(Evaluation):
         self.recorded: dict[int, Any] = {}
         self._starts: dict[int, dt.datetime] = {}
 
-    def events(self) -> EventIndex | None:
-        """Evaluation.events, with the faster index."""
-        if self._events is False:
-            raw = self.lead.events()
-            if raw is MISSING or raw is None:
-                self._events = None
-            else:
-                self._events = FastEventIndex(raw, self.now, self.warn)
-        assert not isinstance(self._events, bool)
-        return self._events
+    index_class = FastEventIndex
 
     def match_events(
         self, node: ast.Fact, index: EventIndex

@@ -61,10 +61,11 @@ from .evaluator import (
     Unknown,
     _rule_clamp,
     _undecided,
+    apply_group_limits,
     evaluate_checked,
 )
 from .leads import Record
-from .result import Clamp, Contribution, Result, lazy_result
+from .result import Contribution, Result, lazy_result
 from .values import MISSING, is_missing
 
 __all__ = ["compile_scorer", "generated_source"]
@@ -755,42 +756,6 @@ class _Generator:
             c(f"{total} += p")
 
 
-def _group_clamp(
-    item: CheckedGroup, subtotal: Decimal, contributions: list[Any], clamps: list[Any]
-) -> Decimal:
-    """A group's limits, as the reference applies them (its run())."""
-    clamped = subtotal
-    if item.max is not None and clamped > item.max:
-        clamped = item.max
-    if item.min is not None and clamped < item.min:
-        clamped = item.min
-    if clamped != subtotal:
-        kind: Any = "group max" if clamped < subtotal else "group min"
-        limit = item.max if kind == "group max" else item.min
-        assert limit is not None
-        word = "max" if kind == "group max" else "min"
-        contributions.append(
-            contribution(
-                clamped - subtotal,
-                f"group {item.name} limited to {word} {ast._format_decimal(limit)} "
-                f"(its rules gave {ast._format_decimal(subtotal)})",
-                item.name,
-                item.span.line,
-                item.span.column,
-                (),
-                "clamp",
-                item.text,
-                None,
-                None,
-                None,
-            )
-        )
-        clamps.append(
-            Clamp(kind, item.name, limit, subtotal, clamped, item.span.line, item.span.column)
-        )
-    return clamped
-
-
 def _slots(rules: CheckedRules) -> dict[ast.Name, int]:
     """Every name the rules read from the lead (outside `where` filters), numbered."""
     slots: dict[ast.Name, int] = {}
@@ -923,7 +888,7 @@ class _Compiled:
             _stage_out=stage_outcome,
             _undecided=_undecided,
             _rule_clamp=_rule_clamp,
-            _group_clamp=_group_clamp,
+            _group_clamp=apply_group_limits,
             _frozen=MappingProxyType,
             _units=_units,
             _missing=is_missing,

@@ -237,6 +237,9 @@ def _absent() -> object:
 class Evaluation:
     """One lead against one rule set at one ``now``."""
 
+    #: How a lead's events are indexed (a backend may use a faster equivalent).
+    index_class: type[EventIndex] = EventIndex
+
     def __init__(self, rules: CheckedRules, lead: Any, now: dt.datetime) -> None:
         self.rules = rules
         self.now = now
@@ -260,7 +263,7 @@ class Evaluation:
             if raw is MISSING or raw is None:
                 self._events = None
             else:
-                self._events = EventIndex(raw, self.now, self.warn)
+                self._events = self.index_class(raw, self.now, self.warn)
         assert not isinstance(self._events, bool)
         return self._events
 
@@ -672,39 +675,7 @@ class Evaluation:
                         subtotal += got.points
                     elif isinstance(got, Undecided):
                         undecided.append(got)
-                clamped = subtotal
-                if item.max is not None and clamped > item.max:
-                    clamped = item.max
-                if item.min is not None and clamped < item.min:
-                    clamped = item.min
-                if clamped != subtotal:
-                    kind: Any = "group max" if clamped < subtotal else "group min"
-                    limit = item.max if kind == "group max" else item.min
-                    assert limit is not None
-                    word = "max" if kind == "group max" else "min"
-                    contributions.append(
-                        Contribution(
-                            points=clamped - subtotal,
-                            label=f"group {item.name} limited to {word} {_fmt(limit)} "
-                            f"(its rules gave {_fmt(subtotal)})",
-                            group=item.name,
-                            line=item.span.line,
-                            column=item.span.column,
-                            kind="clamp",
-                            rule=item.text,
-                        )
-                    )
-                    clamps.append(
-                        Clamp(
-                            kind,
-                            item.name,
-                            limit,
-                            subtotal,
-                            clamped,
-                            item.span.line,
-                            item.span.column,
-                        )
-                    )
+                clamped = apply_group_limits(item, subtotal, contributions, clamps)
                 groups[item.name] = clamped
                 score += clamped
             else:
@@ -845,6 +816,43 @@ def _undecided(kind: Any, label: str, span: ast.Span, unknowns: Iterable[Unknown
     missing = tuple(dict.fromkeys(u.name for u in unknowns if u.reason == "missing"))
     reasons = tuple(dict.fromkeys(u.describe() for u in unknowns))
     return Undecided(kind, label, span.line, span.column, missing, reasons)
+
+
+def apply_group_limits(
+    group: CheckedGroup,
+    subtotal: Decimal,
+    contributions: list[Contribution],
+    clamps: list[Clamp],
+) -> Decimal:
+    """The group's subtotal after its ``max``/``min``; a limit that changed it is recorded as a
+    clamp contribution (the points it took away or added) and as a Clamp."""
+    clamped = subtotal
+    if group.max is not None and clamped > group.max:
+        clamped = group.max
+    if group.min is not None and clamped < group.min:
+        clamped = group.min
+    if clamped == subtotal:
+        return clamped
+    kind: Any = "group max" if clamped < subtotal else "group min"
+    limit = group.max if kind == "group max" else group.min
+    assert limit is not None
+    word = "max" if kind == "group max" else "min"
+    contributions.append(
+        Contribution(
+            points=clamped - subtotal,
+            label=f"group {group.name} limited to {word} {_fmt(limit)} "
+            f"(its rules gave {_fmt(subtotal)})",
+            group=group.name,
+            line=group.span.line,
+            column=group.span.column,
+            kind="clamp",
+            rule=group.text,
+        )
+    )
+    clamps.append(
+        Clamp(kind, group.name, limit, subtotal, clamped, group.span.line, group.span.column)
+    )
+    return clamped
 
 
 def _rule_clamp(contribution: Contribution) -> tuple[Clamp, ...]:
