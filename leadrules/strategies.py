@@ -690,17 +690,7 @@ def _schema_fields(schema: Any, seen: tuple[type, ...] = ()) -> tuple[_Field, ..
             + ("; pass the class, not an instance" if instance else "")
         )
     klass = typing.cast(type, schema)
-    if klass in seen:
-        raise InvalidArgument(
-            f"schema: {klass.__name__} contains itself; leads() cannot build it: "
-            "override that field with a strategy"
-        )
-    try:
-        hints = typing.get_type_hints(klass)
-    except Exception as exc:
-        raise InvalidArgument(
-            f"schema: could not read the field types of {klass.__name__} ({exc})"
-        ) from None
+    hints = _field_hints(klass, seen)
     parameters = _init_parameters(klass)
     out = []
     for name, declared, default, init in _declared_fields(klass):
@@ -714,19 +704,24 @@ def _schema_fields(schema: Any, seen: tuple[type, ...] = ()) -> tuple[_Field, ..
     return tuple(out)
 
 
-def _typeddict_fields(klass: Any, seen: tuple[type, ...]) -> tuple[_Field, ...]:
-    """The keys of a TypedDict: those it does not require may be left out."""
+def _field_hints(klass: Any, seen: tuple[type, ...]) -> dict[str, Any]:
+    """The field types of a schema class, refusing one that contains itself."""
     if klass in seen:
         raise InvalidArgument(
             f"schema: {klass.__name__} contains itself; leads() cannot build it: "
             "override that field with a strategy"
         )
     try:
-        hints = typing.get_type_hints(klass)
+        return typing.get_type_hints(klass)
     except Exception as exc:
         raise InvalidArgument(
             f"schema: could not read the field types of {klass.__name__} ({exc})"
         ) from None
+
+
+def _typeddict_fields(klass: Any, seen: tuple[type, ...]) -> tuple[_Field, ...]:
+    """The keys of a TypedDict: those it does not require may be left out."""
+    hints = _field_hints(klass, seen)
     required = getattr(klass, "__required_keys__", frozenset(hints))
     return tuple(
         _make_field(key, tp, has_default=key not in required, seen=(*seen, klass))
