@@ -26,17 +26,19 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import functools
 import itertools
 import linecache
 import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
 from . import ast
+from . import result as _result_module
 from .checker import CheckedGroup, CheckedRules
 from .compiled_runtime import (
     FALSE_WORDS,
@@ -55,17 +57,16 @@ from .compiled_runtime import (
     stage_outcome,
 )
 from .evaluator import (
-    _WIDE,
     MAX_UNITS,
-    UNIT_QUANTUM,
     Unknown,
     _rule_clamp,
     _undecided,
     apply_group_limits,
     evaluate_checked,
+    unit_points,
 )
 from .leads import Record
-from .result import Contribution, Result, lazy_result
+from .result import Contribution, Result
 from .values import MISSING, is_missing
 
 __all__ = ["compile_scorer", "generated_source"]
@@ -117,7 +118,18 @@ def _reads_text(node: ast.Cond) -> bool:
 
 def _units(points: Decimal, units: int) -> Decimal:
     """A `per` rule's points for a number of units, as the reference computes them."""
-    return _WIDE.multiply(points, units).quantize(UNIT_QUANTUM, ROUND_HALF_EVEN)
+    return unit_points(points, units)
+
+
+def _reads_int(node: ast.Cond) -> bool:
+    """Whether the test's fast path reads its value as a whole number."""
+    if isinstance(node, ast.Compare):
+        return isinstance(node.value, Decimal)
+    if isinstance(node, ast.In):
+        return all(isinstance(i, Decimal) for i in node.values.items)
+    if isinstance(node, ast.Between):
+        return isinstance(node.low, Decimal) and isinstance(node.high, Decimal)
+    return False
 
 
 def _is_int_literal(value: Any) -> bool:
@@ -148,10 +160,17 @@ class _Code:
 class _Env:
     """Where a condition's code is generated: the main function or a helper function."""
 
-    def __init__(self, line: str, now: str, texts: dict[int, str] | None = None) -> None:
+    def __init__(
+        self,
+        line: str,
+        now: str,
+        texts: dict[int, str] | None = None,
+        ints: dict[int, str] | None = None,
+    ) -> None:
         self.line = line  # expression for the current rule's line (for warnings)
         self.now = now  # expression for now
         self.texts = texts or {}  # slot -> variable holding its stripped, case-folded text
+        self.ints = ints or {}  # slot -> variable: whether it holds a sensible int
 
 
 class _Generator:
@@ -312,7 +331,7 @@ class _Generator:
         v = f"v{slot}"
         node_name = self.const(node, "n")
         test = self.const(medium(node), "m")
-        fast = self.fast_path(node, v, env.texts.get(slot))
+        fast = self.fast_path(node, v, env.texts.get(slot), env.ints.get(slot))
         event = isinstance(node, ast.Fact)  # a name the lead lacks is an event
         if not self.full:
             rare = f"_rare(S, {env.line}, {node_name}, {test}, {v})"
@@ -341,79 +360,160 @@ class _Generator:
         c("if x is None:")
         c(f"    x = {missing} if t is None else (({str(node.name)!r}, {shown}),)")
 
-    def fast_path(self, node: ast.Cond, v: str, text: str | None) -> tuple[str, str] | None:
+    def fast_path(
+        self, node: ast.Cond, v: str, text: str | None, number: str | None = None
+    ) -> tuple[str, str] | None:
         """(condition, expression): ``t`` inline, for the class of value the test usually
-        meets; None when every value goes to the medium test."""
-        if text is not None:
-            w = text  # folded up front: None unless the value is text
-            on_text_condition = f"{w} is not None"
-        else:
-            w = "w"
-            on_text_condition = f"{v}.__class__ is str"
+        meets; None when every value goes to the medium test. ``text``/``number``: variables
+        set up front (the folded text of ``v`` or None; whether ``v`` is a sensible int)."""
+        found = self.inner(node, v, text or "w")
+        if found is None:
+            return None
+        kind, expression = found
+        if kind == "always":
+            return "True", expression
+        if kind == "bool":
+            return f"{v}.__class__ is bool", expression
+        if kind == "int":
+            return number or f"{v}.__class__ is int and {_SENSIBLE.format(v=v)}", expression
+        if kind == "regex":
+            return f"{v}.__class__ is str", expression
+        if text is not None:  # folded up front: None unless the value is text
+            return f"{text} is not None", f"(({expression}) if {text} else None)"
+        return f"{v}.__class__ is str", (
+            f"(({expression}) if (w := {v}.strip().casefold()) else None)"
+        )
 
-        def on_text(expression: str) -> tuple[str, str]:
-            if text is not None:
-                return on_text_condition, f"(({expression}) if {w} else None)"
-            return on_text_condition, (
-                f"(({expression}) if (w := {v}.strip().casefold()) else None)"
-            )
-
-        on_int = f"{v}.__class__ is int and {_SENSIBLE.format(v=v)}"
-        on_bool = f"{v}.__class__ is bool"
+    def inner(self, node: ast.Cond, v: str, w: str) -> tuple[str, str] | None:
+        """(kind, expression) of a test's fast path. The kinds: "text" (``w``, the value's
+        folded text, is not blank: the expression is True or False), "int" (``v`` is a
+        sensible int), "bool" (``v`` is a bool), "always" (any value: True or False), and
+        "regex" (``v`` is text; the expression may also be None, for blank text)."""
         if isinstance(node, ast.Presence):
             present = (
-                f"(bool({v}.strip()) if {v}.__class__ is str else "
-                f"{v} is not _M and {v} is not None and not _missing({v}))"
+                f"({v}.__class__ is int or (bool({v}.strip()) if {v}.__class__ is str else "
+                f"{v} is not _M and {v} is not None and not _missing({v})))"
             )
-            return "True", present if node.present else f"not {present}"
+            return "always", present if node.present else f"not {present}"
         if isinstance(node, ast.Compare):
             op = _PY_OPS[node.op]
             value = node.value
             if isinstance(value, bool):
-                return on_bool, f"{v} {op} {value}"
+                return "bool", f"{v} {op} {value}"
             if isinstance(value, Decimal):
-                return on_int, f"{v} {op} {self.number(value)}"
+                return "int", f"{v} {op} {self.number(value)}"
             if isinstance(value, str):
-                return on_text(f"{w} {op} {value.strip().casefold()!r}")
+                return "text", f"{w} {op} {value.strip().casefold()!r}"
             return None
         if isinstance(node, ast.In):
             items = node.values.items
             test = "not in" if node.negated else "in"
             if all(isinstance(i, str) for i in items):
                 folded_items = frozenset(str(i).strip().casefold() for i in items)
-                return on_text(f"{w} {test} {self.const(folded_items, 'fs')}")
+                return "text", f"{w} {test} {self.const(folded_items, 'fs')}"
             if all(isinstance(i, Decimal) for i in items):
-                return on_int, f"{v} {test} {self.const(frozenset(items), 'fd')}"
+                return "int", f"{v} {test} {self.const(frozenset(items), 'fd')}"
             return None
         if isinstance(node, ast.Between):
             low, high = node.low, node.high
             negate = " != True" if node.negated else ""
             if isinstance(low, str) and isinstance(high, str):
                 lo, hi = repr(low.strip().casefold()), repr(high.strip().casefold())
-                return on_text(f"({lo} <= {w} <= {hi}){negate}")
+                return "text", f"({lo} <= {w} <= {hi}){negate}"
             if isinstance(low, Decimal) and isinstance(high, Decimal):
                 lo, hi = self.number(low), self.number(high)
-                return on_int, f"({lo} <= {v} <= {hi}){negate}"
+                return "int", f"({lo} <= {v} <= {hi}){negate}"
             return None
         if isinstance(node, ast.TextTest):
             if not isinstance(node.value, str):
                 return None
             needle = repr(node.value.strip().casefold())
             if node.op == "contains":
-                return on_text(f"{needle} in {w}")
+                return "text", f"{needle} in {w}"
             if node.op == "starts with":
-                return on_text(f"{w}.startswith({needle})")
-            return on_text(f"{w}.endswith({needle})")
+                return "text", f"{w}.startswith({needle})"
+            return "text", f"{w}.endswith({needle})"
         if isinstance(node, ast.Matches):
             from .regex import compile_regex
 
             pattern = self.const(compile_regex(node.pattern, node.flags), "re")
-            return f"{v}.__class__ is str", (
-                f"(({pattern}.search(s) is not None) if (s := {v}.strip()) else None)"
-            )
+            return "regex", f"(({pattern}.search(s) is not None) if (s := {v}.strip()) else None)"
         if isinstance(node, ast.Fact) and not node.has_modifiers:
-            return on_bool, v
+            return "bool", v
         return None
+
+    def plain(self, node: ast.Cond, env: _Env, depth: int = 0) -> tuple[list[str], str] | None:
+        """(guards, expression): when every guard holds, no test of ``node`` can be unknown
+        or need the slow path, and the plain Python ``expression`` is its truth (Kleene's
+        logic is Boole's on definite values). None when some test has no such form."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, ast.Not):
+            found = self.plain(node.operand, env, depth + 1)
+            return None if found is None else (found[0], f"not ({found[1]})")
+        if isinstance(node, (ast.And, ast.Or)):
+            guards: list[str] = []
+            parts = []
+            for operand in node.operands:
+                found = self.plain(operand, env, depth + 1)
+                if found is None:
+                    return None
+                guards.extend(g for g in found[0] if g not in guards)
+                parts.append(f"({found[1]})")
+            return guards, f" {'and' if isinstance(node, ast.And) else 'or'} ".join(parts)
+        if isinstance(node, ast.DefRef):
+            return None
+        slot = self.slots[node.name]
+        v = f"v{slot}"
+        text, number = env.texts.get(slot), env.ints.get(slot)
+        found_leaf = self.inner(node, v, text or "w")
+        if found_leaf is None:
+            return None
+        kind, expression = found_leaf
+        if kind == "always":
+            return [], expression
+        if kind == "bool":
+            return [f"{v}.__class__ is bool"], expression
+        if kind == "int" and number is not None:
+            return [number], expression
+        if kind == "text" and text is not None:
+            return [text], expression
+        return None
+
+    def decide(self, node: ast.Cond, env: _Env, then: list[str]) -> None:
+        """Code running the lines ``then`` when ``node`` is true: a plain test when the
+        values are of their usual classes, else the Kleene code setting ``t``."""
+        c = self.code
+        found = self.plain(node, env)
+
+        def kleene() -> None:
+            self.cond(node, env)
+            with c.block("if t is True:"):
+                for line in then:
+                    c(line)
+
+        if found is None:
+            kleene()
+            return
+        guards, expression = found
+        if isinstance(node, ast.Fact):  # a bare yes/no field
+            v = f"v{self.slots[node.name]}"
+            with c.block(f"if {v} is True:"):
+                for line in then:
+                    c(line)
+            with c.block(f"elif {v} is not False:"):
+                kleene()
+            return
+        if guards:
+            c(f"if {' and '.join(guards)}:")
+            c.depth += 1
+        with c.block(f"if {expression}:"):
+            for line in then:
+                c(line)
+        if guards:
+            c.depth -= 1
+            with c.block("else:"):
+                kleene()
 
     # ---- the rule file
 
@@ -456,7 +556,7 @@ class _Generator:
                 c("if r.problems:")
                 c("    return _reference(lead, now)")
         with c.block("if d is not None:"):
-            c("get = d.get")
+            c("pass")
             for name, slot in names:
                 v = f"v{slot}"
                 if len(name.parts) > 1:
@@ -465,25 +565,30 @@ class _Generator:
                 part = name.parts[0]
                 text = part.text
                 snake = text.replace(" ", "_")
-                c(f"{v} = get({text!r}, _A)")
-                with c.block(f"if {v} is _A:"):
-                    if not part.exact and snake != text:
-                        c(f"{v} = get({snake!r}, _A)")
-                        with c.block(f"if {v} is _A:"):
-                            c(f"{v} = _norm(d, {ast.normalize_name(text)!r})")
-                    else:
-                        c(f"{v} = _norm(d, {ast.normalize_name(text)!r})")
+                # `in` and [] cost less than calls of d.get; the order is Record.lookup's:
+                # the name as written, then in snake_case, then any key it normalises to.
+                spellings = [text] if part.exact or snake == text else [text, snake]
+                for i, key in enumerate(spellings):
+                    with c.block(f"{'elif' if i else 'if'} {key!r} in d:"):
+                        c(f"{v} = d[{key!r}]")
+                with c.block("else:"):
+                    c(f"{v} = _norm(d, {ast.normalize_name(text)!r})")
         c(f"V = ({''.join(f'v{slot}, ' for _, slot in names)})")
 
-    def texts(self) -> dict[int, str]:
-        """Slots read as text by two tests or more: folded once, up front."""
-        uses: dict[int, int] = {}
+    def prepared(self) -> tuple[dict[int, str], dict[int, str]]:
+        """The slots read as text, and those read as whole numbers, by the inline tests of
+        the rules: (slot -> variable holding its folded text or None, slot -> variable
+        saying whether it is a sensible int). Both are set once, up front."""
+        texts: dict[int, str] = {}
+        ints: dict[int, str] = {}
         for rule_cond in self.top_conditions():
             for leaf in _leaves(rule_cond):
+                slot = self.slots[leaf.name]
                 if _reads_text(leaf):
-                    slot = self.slots[leaf.name]
-                    uses[slot] = uses.get(slot, 0) + 1
-        return {slot: f"w{slot}" for slot, count in uses.items() if count > 1}
+                    texts.setdefault(slot, f"w{slot}")
+                elif _reads_int(leaf):
+                    ints.setdefault(slot, f"n{slot}")
+        return texts, ints
 
     def top_conditions(self) -> Iterator[ast.Cond]:
         for rule in self.rules.score_rules:
@@ -498,39 +603,45 @@ class _Generator:
     def score_function(self) -> None:
         c = self.code
         defs = len(self.rules.definitions)
-        with c.block("def _score(lead, now):"):
+        # The safety net: if the generated code fails on a lead (a hostile object, data no
+        # converter foresaw), the reference evaluator scores it, turning such failures into
+        # undecided rules and warnings. `_raw=True` lets the failure through (for tests).
+        with c.block("def _score(lead, now, _raw=False):"):
+            c("try:")
+            c.depth += 1
             self.read_slots()
             c(f"S = [None, lead, now, False{', _NY' * defs}]")
-            texts = self.texts()
+            texts, ints = self.prepared()
             for slot, w in texts.items():
                 c(f"{w} = v{slot}.strip().casefold() if v{slot}.__class__ is str else None")
+            for slot, n in ints.items():
+                c(f"{n} = v{slot}.__class__ is int and {_SENSIBLE.format(v=f'v{slot}')}")
             c("score = 0" if self.int_points else "score = _ZERO")
             for item in self.rules.items:
                 if isinstance(item, CheckedGroup):
                     c(f"# group {item.name!r}")
                     c("sub = 0" if self.int_points else "sub = _ZERO")
                     for rule in item.rules:
-                        self.score_rule(rule, item.name, "sub", texts)
+                        self.score_rule(rule, item.name, "sub", texts, ints)
                     c("cl = sub")
                     if item.max is not None:
-                        c(f"if cl > {self.const(item.max, 'd')}:")
-                        c(f"    cl = {self.const(item.max, 'd')}")
+                        c(f"if cl > {self.limit(item.max)}:")
+                        c(f"    cl = {self.limit(item.max)}")
                     if item.min is not None:
-                        c(f"if cl < {self.const(item.min, 'd')}:")
-                        c(f"    cl = {self.const(item.min, 'd')}")
+                        c(f"if cl < {self.limit(item.min)}:")
+                        c(f"    cl = {self.limit(item.min)}")
                     c("score += cl")
                 else:
-                    self.score_rule(item, None, "score", texts)
+                    self.score_rule(item, None, "score", texts, ints)
             if self.int_points:
                 c("if score.__class__ is int:")
-                c("    score = _Dec(score)")
+                c("    score = _DECS[score + 512] if -512 <= score < 512 else _Dec(score)")
             c("dq = False")
             for dq in self.rules.disqualifications:
                 c(f"# disqualify, line {dq.span.line}")
-                self.cond(dq.condition, _Env(str(dq.span.line), "now", texts))
-                c("if t is True:")
-                c("    dq = True")
-            self.stage_code(texts)
+                env = _Env(str(dq.span.line), "now", texts, ints)
+                self.decide(dq.condition, env, ["dq = True"])
+            self.stage_code(texts, ints)
             c("ctx = S[0]")
             with c.block("if ctx is None:"):
                 c("warnings = ()")
@@ -538,16 +649,37 @@ class _Generator:
             with c.block("else:"):
                 c("warnings = ctx.finish()")
                 c("X = ctx.recorded")
-            c(
-                "result = _result(score, stage, dq, "
-                "(_EXPLAIN, warnings, nxt, nth, now, _FILENAME, V, X))"
-            )
+            # lazy_result (result.py), inline.
+            c("result = _new(_Result)")
+            c("_set_score(result, score)")
+            c("_set_stage(result, stage)")
+            c("_set_dq(result, dq)")
+            c("_set_recipe(result, (_EXPLAIN, warnings, nxt, nth, now, _FILENAME, V, X))")
             c("if S[3]:")
             c("    result.contributions  # a value that may change: build the explanation now")
             c("return result")
+            c.depth -= 1
+            with c.block("except (RecursionError, MemoryError):"):
+                c("raise")
+            with c.block("except Exception:"):
+                c("if _raw:")
+                c("    raise")
+                c("return _reference(lead, now)")
+
+    def limit(self, value: Decimal) -> str:
+        """A group's limit: an int where whole points are added as ints and the reference's
+        Decimal would be written the same, else the Decimal itself."""
+        if self.int_points and value.as_tuple().exponent == 0:
+            return repr(int(value))
+        return self.const(value, "d")
 
     def score_rule(
-        self, rule: ast.ScoreRule, group: str | None, total: str, texts: dict[int, str]
+        self,
+        rule: ast.ScoreRule,
+        group: str | None,
+        total: str,
+        texts: dict[int, str],
+        ints: dict[int, str],
     ) -> None:
         c = self.code
         line = str(rule.span.line)
@@ -570,47 +702,40 @@ class _Generator:
                 c.depth -= 1
             return
         assert rule.condition is not None
-        self.cond(rule.condition, _Env(line, "now", texts))
-        with c.block("if t is True:"):
-            if rule.decay is not None:
-                c(f"{total} += _decay(S, {line}, {rule_name})")
-            else:
-                c(f"{total} += {self.points(rule.points)}")
+        if rule.decay is not None:
+            then = [f"{total} += _decay(S, {line}, {rule_name})"]
+        else:
+            then = [f"{total} += {self.points(rule.points)}"]
+        self.decide(rule.condition, _Env(line, "now", texts, ints), then)
 
     def per_units(self, rule: ast.ScoreRule, v: str, total: str) -> None:
         """A `per` rule on a whole number of units ``v``: the reference's points (the product
         rounded to UNIT_QUANTUM, then the cap), with int arithmetic where that is exact."""
         c = self.code
         points, cap = rule.points, rule.cap
-        exact = int(points.as_tuple().exponent) >= -4 and (
-            cap is None or int(cap.as_tuple().exponent) >= -4
-        )
         if points == 0:
             c("pass")
-        elif exact:
-            # points * v already has 4 decimals at most: quantizing only sets the exponent,
-            # which multiplying by the points written with 4 decimals does too.
-            scaled = self.const(points.quantize(UNIT_QUANTUM), "d")
+            return
+        if _is_int_literal(points) and (cap is None or _is_int_literal(cap)):
+            # A whole number of units times whole points: the reference's product is whole,
+            # and unit_points writes it without decimals, as an int converts.
             with c.block(f"if {v}:"):
-                if cap is None:
-                    c(f"{total} += {scaled} * {v}")
-                    return
-                per_unit = abs(int(points.scaleb(4)))
-                with c.block(f"if abs({v}) * {per_unit} > {int(cap.scaleb(4))}:"):
-                    positive = "> 0" if points > 0 else "< 0"
-                    negative = self.const(-cap, "d")
-                    c(f"{total} += {self.const(cap, 'd')} if {v} {positive} else {negative}")
-                with c.block("else:"):
-                    c(f"{total} += {scaled} * {v}")
-        else:
-            c(f"f = _units({self.const(points, 'd')}, {v})")
-            with c.block("if f:"):
+                c(f"f = {int(points)} * {v}")
                 if cap is not None:
-                    c(f"if abs(f) > {self.const(cap, 'd')}:")
-                    c(f"    f = {self.const(cap, 'd')} if f > 0 else {self.const(-cap, 'd')}")
+                    c(f"if f > {int(cap)}:")
+                    c(f"    f = {int(cap)}")
+                    c(f"elif f < {-int(cap)}:")
+                    c(f"    f = {-int(cap)}")
                 c(f"{total} += f")
+            return
+        c(f"f = _units({self.const(points, 'd')}, {v})")
+        with c.block("if f:"):
+            if cap is not None:
+                c(f"if abs(f) > {self.const(cap, 'd')}:")
+                c(f"    f = {self.const(cap, 'd')} if f > 0 else {self.const(-cap, 'd')}")
+            c(f"{total} += f")
 
-    def stage_code(self, texts: dict[int, str]) -> None:
+    def stage_code(self, texts: dict[int, str], ints: dict[int, str]) -> None:
         c = self.code
         stages = self.rules.stages
         for i, stage in enumerate(stages):
@@ -619,7 +744,17 @@ class _Generator:
                 c(f"r{i} = score >= {threshold}")
             else:
                 c(f"# stage {stage.name!r}")
-                self.cond(stage.condition, _Env(str(stage.span.line), "now", texts))
+                env = _Env(str(stage.span.line), "now", texts, ints)
+                found = self.plain(stage.condition, env)
+                if found is not None:
+                    guards, expression = found
+                    with c.block(f"if {' and '.join(guards) or 'True'}:"):
+                        c(f"t = {expression}")
+                    c("else:")
+                    c.depth += 1
+                self.cond(stage.condition, env)
+                if found is not None:
+                    c.depth -= 1
                 c(f"r{i} = t is True and score >= {threshold}")
         with c.block("if dq:"):
             c("stage = nxt = nth = None")
@@ -805,6 +940,13 @@ class _Compiled:
             "_IMM": IMMUTABLE,
             "_FALSE": FALSE_WORDS,
             "_Dec": Decimal,
+            "_DECS": tuple(Decimal(i) for i in range(-512, 512)),
+            "_new": object.__new__,
+            "_Result": Result,
+            "_set_score": _result_module._set_score,
+            "_set_stage": _result_module._set_stage,
+            "_set_dq": _result_module._set_disqualified,
+            "_set_recipe": _result_module._set_recipe,
             "_ZERO": Decimal(0),
             "_Contribution": Contribution,
             "_FILENAME": rules.file.filename,
@@ -879,7 +1021,6 @@ class _Compiled:
             _view=attrs_view,
             _path=path_lookup,
             _Record=Record,
-            _result=lazy_result,
             _EXPLAIN=self._explain,
             _ev=evidence,
             _evs=evidences,
@@ -908,6 +1049,11 @@ class _Compiled:
         function = ns["_explain" if full else "_score"]
         weakref.finalize(function, linecache.cache.pop, filename, None)
         function.__leadrules_source__ = source
+        if not full:
+            # The generated code without its safety net (a failure is raised): for tests.
+            raw = functools.partial(function, _raw=True)
+            raw.__leadrules_source__ = source  # type: ignore[attr-defined]
+            function.__wrapped__ = raw
         return function
 
     def _explain(self, recipe: tuple[Any, ...]) -> Any:
@@ -923,7 +1069,10 @@ class _Compiled:
 
 def compile_scorer(checked: CheckedRules) -> Scorer:
     """A function scoring one lead at an aware ``now``, giving exactly the reference
-    evaluator's Result."""
+    evaluator's Result. A lead on which the generated code fails (a hostile object, data no
+    converter foresaw) is scored by the reference evaluator instead, which turns such
+    failures into undecided rules and warnings: bad lead data never stops scoring. The
+    function's ``__wrapped__`` is the generated code alone, failures raised."""
     return _Compiled(checked).score
 
 

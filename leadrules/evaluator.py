@@ -65,6 +65,17 @@ UNIT_QUANTUM = Decimal("0.0001")
 MAX_UNITS = Decimal(10**12)
 #: Wide enough for any product of a rule's points and a number of units before rounding.
 _WIDE = Context(prec=60)
+_ONE = Decimal(1)
+
+
+def unit_points(points: Decimal, units: Decimal | int) -> Decimal:
+    """A `per` rule's points for a number of units of a field: the product rounded (half to
+    even) to UNIT_QUANTUM, written without trailing zeros (``+2 per page views`` at 3 views
+    gives ``6``, not ``6.0000``; ``+0.25 per`` at 3 gives ``0.75``)."""
+    full = _WIDE.multiply(points, units).quantize(UNIT_QUANTUM, ROUND_HALF_EVEN)
+    if full == full.to_integral_value():
+        return full.quantize(_ONE)
+    return full.normalize(_WIDE)
 
 
 @attrs.frozen(slots=True)
@@ -609,7 +620,7 @@ class Evaluation:
                 out = self.problem(fact.name, units)
                 return _undecided("score rule", label, rule.span, out.unknowns)
             count = units
-            full = _WIDE.multiply(rule.points, units).quantize(UNIT_QUANTUM, ROUND_HALF_EVEN)
+            full = unit_points(rule.points, units)
             evidence = (Evidence(name, _plain(raw)),)
         else:
             index = self.events()

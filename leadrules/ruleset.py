@@ -47,28 +47,10 @@ def make_scorer(checked: CheckedRules, backend: str) -> Scorer:
     if backend == "compiled":
         from .compiler import compile_scorer
 
-        return _with_fallback(compile_scorer(checked), functools.partial(evaluate_checked, checked))
+        return compile_scorer(checked)  # with its own safety net: see compiler.py
     raise InvalidArgument(
         f"backend must be one of {', '.join(map(repr, BACKENDS))}, not {backend!r}"
     )
-
-
-def _with_fallback(fast: Scorer, reference: Scorer) -> Scorer:
-    """``fast``, but a lead on which it fails (a hostile object, data no converter foresaw) is
-    scored by the reference evaluator, which turns such failures into undecided rules and
-    warnings: bad lead data never stops scoring."""
-
-    def score(lead: Any, now: dt.datetime) -> Result:
-        try:
-            return fast(lead, now)
-        except (RecursionError, MemoryError):
-            raise
-        except Exception:
-            return reference(lead, now)
-
-    score.__wrapped__ = fast  # type: ignore[attr-defined]
-    score.__leadrules_source__ = getattr(fast, "__leadrules_source__", "")  # type: ignore[attr-defined]
-    return score
 
 
 class RuleSet:
@@ -138,6 +120,8 @@ class RuleSet:
 
     def evaluate(self, lead: Any, now: dt.datetime | None = None) -> Result:
         """Score one lead: an attrs instance, a mapping, or any object with attributes."""
+        if now.__class__ is dt.datetime and now.tzinfo is not None:
+            return self._scorer(lead, now)
         return self._scorer(lead, resolve_now(now))
 
     def evaluate_many(

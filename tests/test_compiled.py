@@ -421,8 +421,7 @@ def test_lazy_fields_are_the_result_fields() -> None:
 
 def test_a_traceback_through_compiled_code_shows_the_generated_line() -> None:
     rules = raw(leadrules.compile('+20 when job title contains "vp"', filename="scoring.leadrules"))
-    scorer = rules._scorer
-    namespace = scorer.__globals__
+    namespace = rules._scorer.func.__globals__  # type: ignore[attr-defined]
 
     def broken(*args: Any) -> Any:
         raise ZeroDivisionError("from a helper")
