@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final
@@ -142,6 +143,35 @@ def attrs_view(lead: Any) -> dict[str, Any] | None:
     except Exception:
         return None
     return view
+
+
+def key_plan(keys: tuple[Any, ...], names: tuple[tuple[str, ...], ...]) -> Any:
+    """Where a dict with these keys, in this order, has the rules' (undotted) names, found as
+    Record.lookup finds them: the name as written, then in snake_case (the spellings in
+    ``names``, the normalised name last), then the first public text key normalising to it.
+    An ``itemgetter`` of those keys when every name is there; else a tuple of the keys, with
+    ``_ABSENT`` for a name the dict lacks (read with ``map(d.get, plan, MISSINGS)``)."""
+    present = set(keys)
+    chosen: list[Any] = []
+    for *spellings, normal in names:
+        for key in spellings:
+            if key in present:
+                chosen.append(key)
+                break
+        else:
+            for key in keys:
+                if isinstance(key, str) and not key.startswith("_") and _normalised(key) == normal:
+                    chosen.append(key)
+                    break
+            else:
+                chosen.append(_ABSENT)
+    if any(key is _ABSENT for key in chosen):
+        return tuple(chosen)
+    return operator.itemgetter(*chosen)
+
+
+#: A rule set remembers the key plans of at most this many key orders (then starts again).
+MAX_KEY_PLANS = 256
 
 
 def path_lookup(lead: Any, name: ast.Name) -> Any:

@@ -29,6 +29,7 @@ import datetime as dt
 import functools
 import itertools
 import linecache
+import operator
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -43,6 +44,7 @@ from .checker import CheckedGroup, CheckedRules
 from .compiled_runtime import (
     FALSE_WORDS,
     IMMUTABLE,
+    MAX_KEY_PLANS,
     SLOW,
     Context,
     Replay,
@@ -51,6 +53,7 @@ from .compiled_runtime import (
     disqualification,
     evidence,
     evidences,
+    key_plan,
     medium,
     norm_lookup,
     path_lookup,
@@ -119,6 +122,12 @@ def _reads_text(node: ast.Cond) -> bool:
 def _units(points: Decimal, units: int) -> Decimal:
     """A `per` rule's points for a number of units, as the reference computes them."""
     return unit_points(points, units)
+
+
+def _spellings(part: ast.NamePart) -> tuple[str, ...]:
+    """The keys Record.lookup tries first for one part of a name, in order."""
+    snake = part.text.replace(" ", "_")
+    return (part.text,) if part.exact or snake == part.text else (part.text, snake)
 
 
 def _reads_int(node: ast.Cond) -> bool:
@@ -555,24 +564,42 @@ class _Generator:
                     c(f"v{slot} = r.get({self.const(name, 'name')})")
                 c("if r.problems:")
                 c("    return _reference(lead, now)")
+        single = [(name, slot) for name, slot in names if len(name.parts) == 1]
         with c.block("if d is not None:"):
             c("pass")
-            for name, slot in names:
-                v = f"v{slot}"
-                if len(name.parts) > 1:
-                    c(f"{v} = _path(d, {self.const(name, 'name')})")
-                    continue
+            if len(single) >= 2:
+                # Leads of one source share their keys, in one order: the first lead of a
+                # key order finds where each name is, and the next ones read all their
+                # values with one itemgetter (see compiled_runtime.key_plan).
+                with c.block("if len(d) <= 64:"):
+                    c("keys = tuple(d)")
+                    c("g = _PLANS.get(keys)")
+                    c("if g is None:")
+                    c("    g = _learn(keys)")
+                c("else:")
+                c("    g = False")
+                targets = "".join(f"v{slot}, " for _, slot in single)
+                with c.block("if g.__class__ is _Getter:"):
+                    c(f"{targets}= g(d)")
+                with c.block("elif g:"):
+                    c(f"{targets}= map(d.get, g, _MISSINGS)")
+                c("else:")
+                c.depth += 1
+            for name, slot in single:
                 part = name.parts[0]
                 text = part.text
-                snake = text.replace(" ", "_")
                 # `in` and [] cost less than calls of d.get; the order is Record.lookup's:
                 # the name as written, then in snake_case, then any key it normalises to.
-                spellings = [text] if part.exact or snake == text else [text, snake]
-                for i, key in enumerate(spellings):
+                for i, key in enumerate(_spellings(part)):
                     with c.block(f"{'elif' if i else 'if'} {key!r} in d:"):
-                        c(f"{v} = d[{key!r}]")
+                        c(f"v{slot} = d[{key!r}]")
                 with c.block("else:"):
-                    c(f"{v} = _norm(d, {ast.normalize_name(text)!r})")
+                    c(f"v{slot} = _norm(d, {ast.normalize_name(text)!r})")
+            if len(single) >= 2:
+                c.depth -= 1
+            for name, slot in names:
+                if len(name.parts) > 1:
+                    c(f"v{slot} = _path(d, {self.const(name, 'name')})")
         c(f"V = ({''.join(f'v{slot}, ' for _, slot in names)})")
 
     def prepared(self) -> tuple[dict[int, str], dict[int, str]]:
@@ -633,15 +660,15 @@ class _Generator:
                     c("score += cl")
                 else:
                     self.score_rule(item, None, "score", texts, ints)
-            if self.int_points:
-                c("if score.__class__ is int:")
-                c("    score = _DECS[score + 512] if -512 <= score < 512 else _Dec(score)")
             c("dq = False")
             for dq in self.rules.disqualifications:
                 c(f"# disqualify, line {dq.span.line}")
                 env = _Env(str(dq.span.line), "now", texts, ints)
                 self.decide(dq.condition, env, ["dq = True"])
             self.stage_code(texts, ints)
+            if self.int_points:  # compared with the thresholds as an int: exact, and faster
+                c("if score.__class__ is int:")
+                c("    score = _DECS[score + 512] if -512 <= score < 512 else _Dec(score)")
             c("ctx = S[0]")
             with c.block("if ctx is None:"):
                 c("warnings = ()")
@@ -1008,7 +1035,24 @@ class _Compiled:
         def reference(lead: Any, now: dt.datetime) -> Result:
             return evaluate_checked(rules, lead, now)
 
+        spellings = tuple(
+            (*_spellings(name.parts[0]), ast.normalize_name(name.parts[0].text))
+            for name, _ in sorted(slots.items(), key=lambda item: item[1])
+            if len(name.parts) == 1
+        )
+        plans: dict[tuple[Any, ...], Any] = {}
+
+        def learn(keys: tuple[Any, ...]) -> Any:
+            if len(plans) >= MAX_KEY_PLANS:
+                plans.clear()
+            plan = plans[keys] = key_plan(keys, spellings)
+            return plan
+
         ns.update(
+            _Getter=operator.itemgetter,
+            _MISSINGS=(MISSING,) * len(spellings),
+            _PLANS=plans,
+            _learn=learn,
             _slow=slow,
             _evf=event_fact,
             _per=per,

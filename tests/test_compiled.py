@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 import leadrules
 from leadrules import Event, Lead
+from leadrules.compiled_runtime import MAX_KEY_PLANS
 from leadrules.compiler import generated_source
 from leadrules.result import LAZY_FIELDS, Result
 from leadrules.strategies import leads, rule_sources
@@ -516,3 +517,63 @@ disqualify when not big
     want = reference.evaluate(lead, NOW)
     assert want.warnings == ("line 4: company size: could not read 'huge' as a number",)
     assert_same(want, compiled.evaluate(lead, NOW))
+
+
+# ----------------------------------------------------------------------------- reading dict leads
+
+KEY_RULES = (
+    '+20 when job title contains "vp"\n'
+    "+10 when company size >= 200\n"
+    "-5 when budget is missing\n"
+    "+3 when `Exact Name` = 1\n"
+    "+1 when address.city is present\n"
+    "MQL at 20\n"
+)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        {"job_title": "VP", "company_size": 300, "budget": 1},
+        {"Job Title": "VP", "Company-Size": 300},  # found by normalising the key
+        {"job title": "intern", "job_title": "VP"},  # the spelling as written wins
+        {"job_title": "VP", "job title": "intern"},  # ... in either order
+        {"JOB TITLE": "VP", "Job-Title": "intern"},  # the first normalised match wins
+        {"Job-Title": "intern", "JOB TITLE": "VP"},
+        {"_job_title": "VP", "company_size": 300},  # private keys are never read
+        {"exact name": 1, "Exact Name": 1, "exact_name": 1},  # backticks: exactly as written
+        {"exact_name": 1, "company size": "300"},
+        {"address": {"city": "Leeds"}, "job_title": "VP"},
+        {1: "one", None: "none", ("a",): "tuple", "company_size": 300},  # keys that are not text
+        {f"field{i}": i for i in range(100)} | {"job_title": "VP", "budget": 5},  # many keys
+        {},
+    ],
+)
+def test_dict_leads_are_read_by_every_spelling_as_the_reference_reads_them(
+    lead: dict[Any, Any],
+) -> None:
+    reference, compiled = both(KEY_RULES)
+    assert_same(reference.evaluate(lead, NOW), compiled.evaluate(lead, NOW), lead)
+
+
+def test_leads_sharing_keys_but_not_values_are_each_read_right() -> None:
+    """The compiled scorer remembers where a key order has each name; a lead with the same
+    keys must still get its own values, and a different key order its own reading."""
+    reference, compiled = both(KEY_RULES)
+    leads: list[dict[Any, Any]] = [
+        {"job_title": "VP", "company_size": 300},
+        {"job_title": "student", "company_size": 10},
+        {"company_size": 10, "job_title": "VP"},
+        {"Job Title": "VP", "company_size": None},
+        {"Job Title": "intern", "company_size": "big"},
+        {"job_title": "VP", "company_size": 300, "budget": None},
+    ]
+    for lead in leads * 3:
+        assert_same(reference.evaluate(lead, NOW), compiled.evaluate(lead, NOW), lead)
+
+
+def test_more_key_orders_than_the_scorer_remembers_are_all_read_right() -> None:
+    reference, compiled = both(KEY_RULES)
+    for i in range(MAX_KEY_PLANS * 2 + 3):
+        lead = {f"x{i}": i, "job_title": "VP" if i % 2 else "intern", "company_size": i}
+        assert_same(reference.evaluate(lead, NOW), compiled.evaluate(lead, NOW), lead)

@@ -574,6 +574,28 @@ def test_per_numeric_field_missing_or_unreadable() -> None:
     assert result.warnings
 
 
+@pytest.mark.parametrize("backend", ["reference", "compiled"])
+@pytest.mark.parametrize(
+    ("rule", "value", "shown"),
+    [
+        ("+2 per page views", 3, "6"),
+        ("+2.5 per page views", 2, "5"),
+        ("+0.25 per page views", 3, "0.75"),
+        ("+0.0001 per page views", 3, "0.0003"),
+        ("-1.5 per page views", "4", "-6"),
+        ("+2 per page views", Decimal("1.5"), "3"),
+    ],
+)
+def test_per_field_points_are_written_without_trailing_zeros(
+    backend: str, rule: str, value: Any, shown: str
+) -> None:
+    """`+2 per page views` at 3 views scores 6, not 6.0000: what users see in str(score),
+    in exports and in the explanation."""
+    result = leadrules.compile(rule, backend=backend).evaluate({"page views": value}, now=NOW)
+    assert str(result.score) == shown
+    assert [str(c.points) for c in result.contributions] == [shown]
+
+
 # ------------------------------------------------------------------------- decay
 
 
