@@ -495,15 +495,22 @@ class _Generator:
         c = self.code
         found = self.plain(node, env)
 
-        def kleene() -> None:
+        if found is None or not isinstance(node, (ast.And, ast.Or, ast.Not, ast.Fact)):
+            # No plain form; or a single test, whose inline Kleene code is one line, as fast.
             self.cond(node, env)
             with c.block("if t is True:"):
                 for line in then:
                     c(line)
-
-        if found is None:
-            kleene()
             return
+
+        def kleene() -> None:
+            # Rare: a value of another class. One call decides the condition as the inline
+            # Kleene code would (keeping the generated code, and its compile time, small).
+            c(f"t = _kl(S, {env.line}, {self.const(node, 'c')}, V)")
+            with c.block("if t is True:"):
+                for line in then:
+                    c(line)
+
         guards, expression = found
         if isinstance(node, ast.Fact):  # a bare yes/no field
             v = f"v{self.slots[node.name]}"
@@ -773,15 +780,14 @@ class _Generator:
                 c(f"# stage {stage.name!r}")
                 env = _Env(str(stage.span.line), "now", texts, ints)
                 found = self.plain(stage.condition, env)
-                if found is not None:
+                if found is None:
+                    self.cond(stage.condition, env)
+                else:
                     guards, expression = found
                     with c.block(f"if {' and '.join(guards) or 'True'}:"):
                         c(f"t = {expression}")
-                    c("else:")
-                    c.depth += 1
-                self.cond(stage.condition, env)
-                if found is not None:
-                    c.depth -= 1
+                    with c.block("else:"):
+                        c(f"t = _kl(S, {env.line}, {self.const(stage.condition, 'c')}, V)")
                 c(f"r{i} = t is True and score >= {threshold}")
         with c.block("if dq:"):
             c("stage = nxt = nth = None")
@@ -1013,6 +1019,40 @@ class _Compiled:
                 return context(state).leaf(line, node)
             return truth
 
+        leaves: dict[int, tuple[int, Any, int]] = {}
+
+        def kleene(state: list[Any], line: int, node: ast.Cond, values: tuple[Any, ...]) -> Any:
+            """A condition with a plain form (see _Generator.plain) for values not all of
+            their usual class: what its inline Kleene code would give, test by test."""
+            if isinstance(node, ast.Not):
+                truth = kleene(state, line, node.operand, values)
+                return None if truth is None else not truth
+            if isinstance(node, (ast.And, ast.Or)):
+                stop = isinstance(node, ast.Or)  # `or` stops at True, `and` at False
+                operands = node.operands
+                settled = kleene(state, line, operands[0], values)
+                for operand in operands[1:]:
+                    if settled is stop:
+                        break
+                    truth = kleene(state, line, operand, values)
+                    if truth is not (not stop):
+                        settled = truth
+                return settled
+            found = leaves.get(id(node))
+            if found is None:  # the test's slot, its medium test, and its kind
+                assert not isinstance(node, ast.DefRef)  # plain forms have none
+                kind = 2 if isinstance(node, ast.Fact) else int(isinstance(node, ast.Presence))
+                found = leaves[id(node)] = (slots[node.name], medium(node), kind)
+            slot, test, kind = found
+            raw = values[slot]
+            if kind == 0 and (
+                raw is None or raw is MISSING or (raw.__class__ is str and not raw.strip())
+            ):
+                return None  # a comparison with a missing value: unknown, no warning
+            if raw is MISSING and kind == 2:
+                return event_fact(state, line, node)  # type: ignore[arg-type]
+            return rare(state, line, node, test, raw)
+
         def replay(state: list[Any]) -> Replay:
             found: Replay | None = state[0]
             if found is None:
@@ -1054,6 +1094,7 @@ class _Compiled:
             _PLANS=plans,
             _learn=learn,
             _slow=slow,
+            _kl=kleene,
             _evf=event_fact,
             _per=per,
             _decay=decay,
