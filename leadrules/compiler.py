@@ -8,10 +8,14 @@ test in ``tests/test_compiled.py`` checks every field), only faster:
   ``int``, or as a constant bound in the function's namespace: no rule text is ever run as
   code. The source is registered with :mod:`linecache` under ``<leadrules-compiled:FILE#N>``,
   so a traceback through it shows the generated lines.
-- Scoring (``_score``) reads each name the rules use once, decides each test inline for the
-  common value types (text, whole numbers, yes/no), and keeps only what the score, the stage
-  and the warnings need. Anything rarer goes to :mod:`leadrules.compiled_runtime`, and from
-  there mostly to the reference evaluator's own methods.
+- Scoring (``_score``) reads each name the rules use once (a dict lead's values with one
+  ``itemgetter`` per key order, see ``compiled_runtime.key_plan``), and keeps only what the
+  score, the stage and the warnings need. A rule whose values are all of their usual class
+  (non-blank text, a whole number, yes/no) is decided by a plain Python expression; otherwise
+  by Kleene code: one line for a single test, a call of ``_kl`` (which decides the condition
+  test by test) for an ``and``/``or``/``not``. Anything rarer goes to
+  :mod:`leadrules.compiled_runtime`, and from there mostly to the reference evaluator's own
+  methods. If the generated code fails on a lead, the reference evaluator scores it.
 - The explanation (contributions with their evidence, clamps, undecided rules, stage
   outcomes, disqualifications) is built only when first read, by a second generated function
   (``_explain``, compiled on first use) from the values the scoring read. See

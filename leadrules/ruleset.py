@@ -18,6 +18,7 @@ from .result import Result
 __all__ = ["RuleSet", "compile", "evaluate", "load"]
 
 UTC = dt.timezone.utc
+_DATETIME = dt.datetime
 
 
 def resolve_now(now: dt.datetime | None) -> dt.datetime:
@@ -120,7 +121,7 @@ class RuleSet:
 
     def evaluate(self, lead: Any, now: dt.datetime | None = None) -> Result:
         """Score one lead: an attrs instance, a mapping, or any object with attributes."""
-        if now.__class__ is dt.datetime and now.tzinfo is not None:
+        if now.__class__ is _DATETIME and now.tzinfo is not None:  # the usual case, quickly
             return self._scorer(lead, now)
         return self._scorer(lead, resolve_now(now))
 
