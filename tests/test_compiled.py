@@ -577,3 +577,36 @@ def test_more_key_orders_than_the_scorer_remembers_are_all_read_right() -> None:
     for i in range(MAX_KEY_PLANS * 2 + 3):
         lead = {f"x{i}": i, "job_title": "VP" if i % 2 else "intern", "company_size": i}
         assert_same(reference.evaluate(lead, NOW), compiled.evaluate(lead, NOW), lead)
+
+
+JUNCTION_RULES = (
+    '+20 when job title contains "vp" or job title starts with "head"\n'
+    '+10 when country = "GB" and company size >= 50\n'
+    "+5 when not (demo requested or webinar attended)\n"
+    "-5 when budget is missing or budget < 1000\n"
+    'disqualify when email ends with "@rival.com" or country in ["FR", "ES"]\n'
+    "SQL at 20 when demo requested and not (company size < 10)\n"
+    "MQL at 10\n"
+)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        {"job_title": "VP", "country": "GB", "company_size": 300, "budget": 5000},
+        {"job_title": "", "country": "GB", "company_size": "300", "budget": "5k"},
+        {"job_title": "   ", "country": None, "company_size": 12.5, "budget": None},
+        {"job_title": 42, "country": "gb ", "company_size": "many", "demo_requested": "yes"},
+        {"job_title": ["VP", "CTO"], "country": "FR", "webinar_attended": "no"},
+        {"demo_requested": 1, "webinar_attended": None, "email": "a@RIVAL.com"},
+        {"demo_requested": True, "company_size": 10**40, "budget": float("nan")},
+        {"demo_requested": "maybe", "company_size": True, "email": 7},
+        {},
+    ],
+)
+def test_and_or_not_on_unusual_values_agree_with_the_reference(lead: dict[str, Any]) -> None:
+    """A condition with `and`/`or`/`not` has a plain fast form for values of their usual
+    class; any other value takes a second path (`_kl`), which must decide it, warn and
+    explain exactly as the reference does."""
+    reference, compiled = both(JUNCTION_RULES)
+    assert_same(reference.evaluate(lead, NOW), compiled.evaluate(lead, NOW), lead)
