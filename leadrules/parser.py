@@ -10,20 +10,19 @@ import contextlib
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
 
 import attrs
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Tree
 from lark.exceptions import (
     LarkError,
     UnexpectedCharacters,
     UnexpectedEOF,
     UnexpectedInput,
     UnexpectedToken,
-    VisitError,
 )
 from lark.indenter import DedentError, Indenter
 
@@ -78,7 +77,10 @@ def _lark() -> Lark:
         parser="lalr",
         lexer="contextual",
         postlex=_Indenter(),
-        propagate_positions=True,
+        # Spans are worked out from the tokens by _Builder, which needs every token kept;
+        # Lark's own propagate_positions costs more than the rest of the tree building.
+        propagate_positions=False,
+        keep_all_tokens=True,
         maybe_placeholders=False,
     )
 
@@ -254,16 +256,13 @@ def parse(text: str, filename: str = "<rules>") -> ast.RuleFile:
             ]
         )
     try:
-        statements = _ToAst(body).transform(tree)
-    except VisitError as exc:
-        orig = exc.orig_exc
-        if isinstance(orig, _LiteralProblem):
-            tok = orig.token
-            line = tok.line if tok is not None and tok.line else 1
-            column = tok.column if tok is not None and tok.column else 1
-            end = tok.end_column if tok is not None else None
-            _raise([_diagnostic(body, filename, orig.message, line, column, orig.hint, end)])
-        raise
+        statements = _Builder(body).build(tree)
+    except _LiteralProblem as problem:
+        tok = problem.token
+        line = tok.line if tok is not None and tok.line else 1
+        column = tok.column if tok is not None and tok.column else 1
+        end = tok.end_column if tok is not None else None
+        _raise([_diagnostic(body, filename, problem.message, line, column, problem.hint, end)])
     return ast.RuleFile(
         statements=tuple(statements),
         filename=filename,
@@ -306,17 +305,26 @@ def _first_error(text: str, filename: str) -> tuple[Any, Diagnostic | None]:
 MAX_DEPTH = 100
 
 
-def _too_deep(tree: Any) -> tuple[int, int] | None:
-    """(line, column) of a subtree nested deeper than MAX_DEPTH, found without recursion."""
+def _too_deep(tree: Tree[Token]) -> tuple[int, int] | None:
+    """(line, column) of a subtree nested deeper than MAX_DEPTH, found without recursion.
+
+    Parentheses around a condition do not count as a level (Lark would inline them if it did
+    not keep every token)."""
     stack = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            meta = node.meta
-            return (getattr(meta, "line", 1), getattr(meta, "column", 1))
+            first = _first_token(node)
+            return (first.line or 1, first.column or 1)
+        depth += 1
         for child in node.children:
-            if hasattr(child, "children"):
-                stack.append((child, depth + 1))
+            if type(child) is not Token:
+                while child.data in _PARENS:  # type: ignore[union-attr]
+                    child = child.children[1]  # type: ignore[union-attr]
+                    if type(child) is Token:  # pragma: no cover - the grammar has a condition
+                        break
+                else:
+                    stack.append((child, depth))  # type: ignore[arg-type]
     return None
 
 
@@ -354,24 +362,38 @@ def _parse_all(body: str, filename: str) -> Any:
 
 
 # ------------------------------------------------------------------------------------ AST
+#
+# The Lark parser keeps every token (keep_all_tokens) and does not propagate positions: Lark's
+# position propagation was the larger part of the parse time. A node's span runs from the first
+# to the last token under it, brackets and line breaks included, which is what Lark's
+# propagate_positions gives (a node starts at its first child's container and ends at its last
+# one's). _Builder walks the tree once, building the AST and the spans it needs.
 
 
-def _span(meta: Any) -> ast.Span:
-    if getattr(meta, "empty", True):
+def _first_token(node: Any) -> Token:
+    while type(node) is not Token:
+        node = node.children[0]
+    return node  # type: ignore[no-any-return]
+
+
+def _last_token(node: Any) -> Token:
+    while type(node) is not Token:
+        node = node.children[-1]
+    return node  # type: ignore[no-any-return]
+
+
+def _span(tree: Tree[Token]) -> ast.Span:
+    if not tree.children:
         return ast.NOWHERE
+    first = _first_token(tree)
+    last = _last_token(tree)
     return ast.Span(
-        meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos
-    )
-
-
-def _tok_span(tok: Token) -> ast.Span:
-    return ast.Span(
-        tok.line or 0,
-        tok.column or 0,
-        tok.end_line or 0,
-        tok.end_column or 0,
-        tok.start_pos or 0,
-        tok.end_pos or 0,
+        first.line,  # type: ignore[arg-type]
+        first.column,  # type: ignore[arg-type]
+        last.end_line,  # type: ignore[arg-type]
+        last.end_column,  # type: ignore[arg-type]
+        first.start_pos,  # type: ignore[arg-type]
+        last.end_pos,  # type: ignore[arg-type]
     )
 
 
@@ -453,32 +475,45 @@ def _unit(tok: Token) -> ast.Unit:
     return word  # type: ignore[return-value]
 
 
-def _tokens(children: list[Any]) -> list[Token]:
-    return [c for c in children if isinstance(c, Token)]
+#: Tree nodes that are only a condition in parentheses. With all tokens kept they are nodes of
+#: their own (the parentheses are children); without, Lark would have inlined them.
+_PARENS = frozenset({"atom", "where_cond"})
+
+_CMP_OPS = {"==": "=", "<>": "!="}
 
 
-def _nodes(children: list[Any]) -> list[Any]:
-    return [c for c in children if not isinstance(c, Token)]
+class _Builder:
+    """Turns the Lark tree into the AST. Children are built left to right before a node checks
+    itself, so the first literal problem reported is the first in the text, as a Lark
+    Transformer would find it."""
 
-
-@v_args(meta=True)
-class _ToAst(Transformer[Token, Any]):
     def __init__(self, source: str) -> None:
-        super().__init__(visit_tokens=False)
         self.source = source
+        self._handlers: dict[str, Callable[[Tree[Token]], Any]] = {
+            name: getattr(self, name) for name in _HANDLED
+        }
 
-    def _text(self, meta: Any) -> str:
-        if getattr(meta, "empty", True):
-            return ""
-        return " ".join(self.source[meta.start_pos : meta.end_pos].split())
+    def build(self, tree: Tree[Token]) -> Any:
+        return self._handlers[tree.data](tree)
+
+    def _text(self, tree: Tree[Token]) -> str:
+        return " ".join(
+            self.source[_first_token(tree).start_pos : _last_token(tree).end_pos].split()
+        )
 
     # ---- file and statements
 
-    def start(self, meta: Any, children: list[Any]) -> list[ast.Statement]:
-        return children
+    def start(self, tree: Tree[Token]) -> list[ast.Statement]:
+        build = self.build
+        return [build(c) for c in tree.children if type(c) is not Token]
 
-    def _rule(self, meta: Any, children: list[Any], per: bool) -> ast.ScoreRule:
-        number = children[0]
+    def _rule(self, tree: Tree[Token], per: bool) -> ast.ScoreRule:
+        children = tree.children
+        build = self.build
+        # NUMBER (WHEN cond | PER fact), then the options: "," cap | "," decay | label
+        target = build(children[2])  # type: ignore[arg-type]
+        options = [build(c) for c in children[3:] if type(c) is not Token]
+        number: Token = children[0]  # type: ignore[assignment]
         text = str(number)
         if text[0] not in "+-":
             raise _LiteralProblem(
@@ -486,13 +521,10 @@ class _ToAst(Transformer[Token, Any]):
                 number,
                 f"write `+{text} when ...` or `-{text} when ...`",
             )
-        body = _nodes(children[2:])
-        target = body[0]
         cap: Decimal | None = None
         decay: ast.Decay | None = None
         label: str | None = None
-        for option in body[1:]:
-            kind, value, tok = option
+        for kind, value, tok in options:
             if kind == "cap":
                 if cap is not None:
                     raise _LiteralProblem("this rule has two `up to` limits", tok)
@@ -505,10 +537,10 @@ class _ToAst(Transformer[Token, Any]):
                 if label is not None:
                     raise _LiteralProblem('this rule has two labels (`as "..."`)', tok)
                 label = value
+        target_span = target.span
+        what = " ".join(self.source[target_span.start : target_span.end].split())
         if per:
-            what = "per " + " ".join(self.source[target.span.start : target.span.end].split())
-        else:
-            what = " ".join(self.source[target.span.start : target.span.end].split())
+            what = "per " + what
         return ast.ScoreRule(
             points=_decimal(number),
             condition=None if per else target,
@@ -516,85 +548,95 @@ class _ToAst(Transformer[Token, Any]):
             cap=cap,
             decay=decay,
             label=label,
-            text=self._text(meta),
-            span=_span(meta),
+            text=self._text(tree),
+            span=_span(tree),
             what=what,
         )
 
-    def when_rule(self, meta: Any, children: list[Any]) -> ast.ScoreRule:
-        return self._rule(meta, children, per=False)
+    def when_rule(self, tree: Tree[Token]) -> ast.ScoreRule:
+        return self._rule(tree, per=False)
 
-    def per_rule(self, meta: Any, children: list[Any]) -> ast.ScoreRule:
-        return self._rule(meta, children, per=True)
+    def per_rule(self, tree: Tree[Token]) -> ast.ScoreRule:
+        return self._rule(tree, per=True)
 
-    def cap(self, meta: Any, children: list[Any]) -> tuple[str, Decimal, Token]:
-        tok = children[-1]
+    def cap(self, tree: Tree[Token]) -> tuple[str, Decimal, Token]:
+        tok: Token = tree.children[2]  # type: ignore[assignment]  # UP TO NUMBER
         value = _decimal(tok)
         if value < 0:
             raise _LiteralProblem("the limit after `up to` cannot be negative", tok)
         return ("cap", value, tok)
 
-    def decay(self, meta: Any, children: list[Any]) -> tuple[str, ast.Decay, Token]:
-        tok = children[1]
-        percent = _decimal(tok)
+    def decay(self, tree: Tree[Token]) -> tuple[str, ast.Decay, Token]:
+        keyword, tok, _percent, _every, period = tree.children  # DECAYING NUMBER % EVERY duration
+        every = self.build(period)  # type: ignore[arg-type]
+        percent = _decimal(tok)  # type: ignore[arg-type]
         if not Decimal(0) < percent <= Decimal(100):
             raise _LiteralProblem(
                 f"a decay of {tok}% makes no sense",
-                tok,
+                tok,  # type: ignore[arg-type]
                 "write a percentage above 0 and at most 100, like `decaying 50% every 30 days`",
             )
-        every = _nodes(children)[-1]
         if every.amount <= 0:
-            raise _LiteralProblem("the decay period must be longer than zero", tok)
-        return ("decay", ast.Decay(percent, every, _span(meta)), children[0])
+            raise _LiteralProblem("the decay period must be longer than zero", tok)  # type: ignore[arg-type]
+        return ("decay", ast.Decay(percent, every, _span(tree)), keyword)  # type: ignore[return-value]
 
-    def label(self, meta: Any, children: list[Any]) -> tuple[str, str, Token]:
-        tok = children[-1]
-        return ("label", unescape(str(tok)[1:-1], tok), children[0])
+    def label(self, tree: Tree[Token]) -> tuple[str, str, Token]:
+        keyword, tok = tree.children  # AS STRING
+        return ("label", unescape(tok[1:-1], tok), keyword)  # type: ignore[arg-type,index,return-value]
 
-    def disqualify(self, meta: Any, children: list[Any]) -> ast.Disqualify:
-        cond = _nodes(children)[0]
+    def disqualify(self, tree: Tree[Token]) -> ast.Disqualify:
+        children = tree.children  # DISQUALIFY WHEN cond (BECAUSE STRING)?
+        cond = self.build(children[2])  # type: ignore[arg-type]
         reason = None
-        toks = _tokens(children)
-        if toks and toks[-1].type == "STRING":
-            reason = unescape(str(toks[-1])[1:-1], toks[-1])
-        return ast.Disqualify(cond, reason, self._text(meta), _span(meta))
+        if len(children) == 5:
+            tok: Token = children[4]  # type: ignore[assignment]
+            reason = unescape(tok[1:-1], tok)
+        return ast.Disqualify(cond, reason, self._text(tree), _span(tree))
 
-    def stage_name(self, meta: Any, children: list[Any]) -> str:
-        tok = children[0]
-        return unescape(str(tok)[1:-1], tok) if tok.type == "STRING" else str(tok)
+    def stage_name(self, tree: Tree[Token]) -> str:
+        tok: Token = tree.children[0]  # type: ignore[assignment]
+        return unescape(tok[1:-1], tok) if tok.type == "STRING" else str(tok)
 
-    def stage(self, meta: Any, children: list[Any]) -> ast.Stage:
-        name = children[0]
-        number = next(c for c in children if isinstance(c, Token) and c.type == "NUMBER")
-        rest = _nodes(children[1:])
+    def stage(self, tree: Tree[Token]) -> ast.Stage:
+        children = tree.children  # stage_name AT NUMBER (WHEN cond)?
+        name = self.build(children[0])  # type: ignore[arg-type]
+        cond = self.build(children[4]) if len(children) == 5 else None  # type: ignore[arg-type]
         return ast.Stage(
-            name, _decimal(number), rest[0] if rest else None, self._text(meta), _span(meta)
+            name,
+            _decimal(children[2]),  # type: ignore[arg-type]
+            cond,
+            self._text(tree),
+            _span(tree),
         )
 
-    def define(self, meta: Any, children: list[Any]) -> ast.Define:
-        name, cond = _nodes(children)
-        return ast.Define(name, cond, self._text(meta), _span(meta))
+    def define(self, tree: Tree[Token]) -> ast.Define:
+        children = tree.children  # DEFINE name AS cond
+        name = self.build(children[1])  # type: ignore[arg-type]
+        cond = self.build(children[3])  # type: ignore[arg-type]
+        return ast.Define(name, cond, self._text(tree), _span(tree))
 
-    def group_name(self, meta: Any, children: list[Any]) -> str:
-        item = children[0]
-        if isinstance(item, Token):
-            return unescape(str(item)[1:-1], item)
-        return str(item)
+    def group_name(self, tree: Tree[Token]) -> str:
+        item = tree.children[0]
+        if type(item) is Token:
+            return unescape(item[1:-1], item)
+        return str(self.build(item))  # type: ignore[arg-type]
 
-    def group_max(self, meta: Any, children: list[Any]) -> tuple[str, Decimal, Token]:
-        return ("max", _decimal(children[-1]), children[0])
+    def group_max(self, tree: Tree[Token]) -> tuple[str, Decimal, Token]:
+        keyword, number = tree.children
+        return ("max", _decimal(number), keyword)  # type: ignore[arg-type,return-value]
 
-    def group_min(self, meta: Any, children: list[Any]) -> tuple[str, Decimal, Token]:
-        return ("min", _decimal(children[-1]), children[0])
+    def group_min(self, tree: Tree[Token]) -> tuple[str, Decimal, Token]:
+        keyword, number = tree.children
+        return ("min", _decimal(number), keyword)  # type: ignore[arg-type,return-value]
 
-    def group(self, meta: Any, children: list[Any]) -> ast.Group:
-        nodes = _nodes(children)
+    def group(self, tree: Tree[Token]) -> ast.Group:
+        children = tree.children
+        build = self.build
+        nodes = [build(c) for c in children if type(c) is not Token]
         name = nodes[0]
         limits: dict[str, Decimal] = {}
         rules: list[ast.ScoreRule] = []
         misplaced: list[Any] = []
-        header_end = meta.start_pos
         for item in nodes[1:]:
             if isinstance(item, tuple):
                 kind, value, tok = item
@@ -607,104 +649,143 @@ class _ToAst(Transformer[Token, Any]):
                 misplaced.append(item)
         lo, hi = limits.get("min"), limits.get("max")
         if lo is not None and hi is not None and lo > hi:
-            tok = next(t for t in _tokens(children) if t.type == "GROUP")
             raise _LiteralProblem(
                 f"group `{name}` has min {lo} above its max {hi}",
-                tok,
+                children[0],  # type: ignore[arg-type]  # the GROUP keyword
                 "the minimum of a group must not be above its maximum",
             )
-        header_end = self.source.find(":", meta.start_pos)
-        header = " ".join(self.source[meta.start_pos : header_end + 1].split())
+        start = _first_token(tree).start_pos
+        header_end = self.source.find(":", start)
+        header = " ".join(self.source[start : header_end + 1].split())
         return ast.Group(
             name=name,
             rules=tuple(rules),
             max=hi,
             min=lo,
             text=header,
-            span=_span(meta),
+            span=_span(tree),
             misplaced=tuple(misplaced),
         )
 
     # ---- conditions
 
-    def or_cond(self, meta: Any, children: list[Any]) -> ast.Or:
-        return ast.Or(tuple(_nodes(children)), _span(meta))
+    def atom(self, tree: Tree[Token]) -> Any:
+        """A condition in parentheses (also `where_cond`): the condition itself, whose span
+        leaves the parentheses out. Nested parentheses are unwrapped in a loop."""
+        inner = tree.children[1]
+        while type(inner) is not Token and inner.data in _PARENS:  # type: ignore[union-attr]
+            inner = inner.children[1]  # type: ignore[union-attr]
+        return self.build(inner)  # type: ignore[arg-type]
 
-    def and_cond(self, meta: Any, children: list[Any]) -> ast.And:
-        return ast.And(tuple(_nodes(children)), _span(meta))
+    where_cond = atom
 
-    def not_(self, meta: Any, children: list[Any]) -> ast.Not:
-        return ast.Not(_nodes(children)[0], _span(meta))
+    def or_cond(self, tree: Tree[Token]) -> ast.Or:
+        build = self.build
+        operands = tuple([build(c) for c in tree.children if type(c) is not Token])
+        return ast.Or(operands, _span(tree))
+
+    def and_cond(self, tree: Tree[Token]) -> ast.And:
+        build = self.build
+        operands = tuple([build(c) for c in tree.children if type(c) is not Token])
+        return ast.And(operands, _span(tree))
+
+    def not_(self, tree: Tree[Token]) -> ast.Not:
+        return ast.Not(self.build(tree.children[1]), _span(tree))  # type: ignore[arg-type]
 
     where_not = not_
 
-    def cmp_op(self, meta: Any, children: list[Any]) -> str:
-        op = str(children[0])
-        return {"==": "=", "<>": "!="}.get(op, op)
+    def compare(self, tree: Tree[Token]) -> ast.Compare:
+        name, op, value = tree.children  # name cmp_op value
+        build = self.build
+        name_node = build(name)  # type: ignore[arg-type]
+        op_text = str(op.children[0])  # type: ignore[union-attr]
+        return ast.Compare(
+            name_node,
+            _CMP_OPS.get(op_text, op_text),  # type: ignore[arg-type]
+            build(value),  # type: ignore[arg-type]
+            _span(tree),
+        )
 
-    def compare(self, meta: Any, children: list[Any]) -> ast.Compare:
-        name, op, value = children
-        return ast.Compare(name, op, value, _span(meta))
+    def compare_is(self, tree: Tree[Token]) -> ast.Compare:
+        children = tree.children  # name IS value
+        build = self.build
+        name = build(children[0])  # type: ignore[arg-type]
+        return ast.Compare(name, "=", build(children[-1]), _span(tree))  # type: ignore[arg-type]
 
-    def compare_is(self, meta: Any, children: list[Any]) -> ast.Compare:
-        name, value = _nodes(children)
-        return ast.Compare(name, "=", value, _span(meta))
+    def compare_is_not(self, tree: Tree[Token]) -> ast.Compare:
+        children = tree.children  # name IS NOT value
+        build = self.build
+        name = build(children[0])  # type: ignore[arg-type]
+        return ast.Compare(name, "!=", build(children[-1]), _span(tree))  # type: ignore[arg-type]
 
-    def compare_is_not(self, meta: Any, children: list[Any]) -> ast.Compare:
-        name, value = _nodes(children)
-        return ast.Compare(name, "!=", value, _span(meta))
+    def in_list(self, tree: Tree[Token]) -> ast.In:
+        children = tree.children  # name IN list
+        build = self.build
+        name = build(children[0])  # type: ignore[arg-type]
+        return ast.In(name, build(children[-1]), False, _span(tree))  # type: ignore[arg-type]
 
-    def in_list(self, meta: Any, children: list[Any]) -> ast.In:
-        name, values = _nodes(children)
-        return ast.In(name, values, False, _span(meta))
+    def not_in_list(self, tree: Tree[Token]) -> ast.In:
+        children = tree.children  # name NOT IN list
+        build = self.build
+        name = build(children[0])  # type: ignore[arg-type]
+        return ast.In(name, build(children[-1]), True, _span(tree))  # type: ignore[arg-type]
 
-    def not_in_list(self, meta: Any, children: list[Any]) -> ast.In:
-        name, values = _nodes(children)
-        return ast.In(name, values, True, _span(meta))
+    def between(self, tree: Tree[Token]) -> ast.Between:
+        children = tree.children  # name BETWEEN value AND value
+        build = self.build
+        name = build(children[0])  # type: ignore[arg-type]
+        low = build(children[-3])  # type: ignore[arg-type]
+        high = build(children[-1])  # type: ignore[arg-type]
+        return ast.Between(name, low, high, False, _span(tree))
 
-    def between(self, meta: Any, children: list[Any]) -> ast.Between:
-        name, low, high = _nodes(children)
-        return ast.Between(name, low, high, False, _span(meta))
+    def not_between(self, tree: Tree[Token]) -> ast.Between:
+        children = tree.children  # name NOT BETWEEN value AND value
+        build = self.build
+        name = build(children[0])  # type: ignore[arg-type]
+        low = build(children[-3])  # type: ignore[arg-type]
+        high = build(children[-1])  # type: ignore[arg-type]
+        return ast.Between(name, low, high, True, _span(tree))
 
-    def not_between(self, meta: Any, children: list[Any]) -> ast.Between:
-        name, low, high = _nodes(children)
-        return ast.Between(name, low, high, True, _span(meta))
+    def _text_test(self, tree: Tree[Token], op: ast.TextOp) -> ast.TextTest:
+        children = tree.children  # name (CONTAINS | STARTS WITH | ENDS WITH) value
+        build = self.build
+        name = build(children[0])  # type: ignore[arg-type]
+        return ast.TextTest(name, op, build(children[-1]), _span(tree))  # type: ignore[arg-type]
 
-    def _text_test(self, meta: Any, children: list[Any], op: ast.TextOp) -> ast.TextTest:
-        name, value = _nodes(children)
-        return ast.TextTest(name, op, value, _span(meta))
+    def contains(self, tree: Tree[Token]) -> ast.TextTest:
+        return self._text_test(tree, "contains")
 
-    def contains(self, meta: Any, children: list[Any]) -> ast.TextTest:
-        return self._text_test(meta, children, "contains")
+    def starts_with(self, tree: Tree[Token]) -> ast.TextTest:
+        return self._text_test(tree, "starts with")
 
-    def starts_with(self, meta: Any, children: list[Any]) -> ast.TextTest:
-        return self._text_test(meta, children, "starts with")
+    def ends_with(self, tree: Tree[Token]) -> ast.TextTest:
+        return self._text_test(tree, "ends with")
 
-    def ends_with(self, meta: Any, children: list[Any]) -> ast.TextTest:
-        return self._text_test(meta, children, "ends with")
-
-    def matches(self, meta: Any, children: list[Any]) -> ast.Matches:
-        name = children[0]
-        tok = children[-1]
+    def matches(self, tree: Tree[Token]) -> ast.Matches:
+        name, _matches, tok = tree.children  # name MATCHES REGEX
         text = str(tok)
         close = text.rfind("/")
         pattern = text[1:close].replace("\\/", "/")
         flags = text[close + 1 :]
-        return ast.Matches(name, pattern, flags, _span(meta))
+        return ast.Matches(self.build(name), pattern, flags, _span(tree))  # type: ignore[arg-type]
 
-    def is_missing(self, meta: Any, children: list[Any]) -> ast.Presence:
-        return ast.Presence(children[0], False, _span(meta))
+    def is_missing(self, tree: Tree[Token]) -> ast.Presence:
+        return ast.Presence(self.build(tree.children[0]), False, _span(tree))  # type: ignore[arg-type]
 
-    def is_present(self, meta: Any, children: list[Any]) -> ast.Presence:
-        return ast.Presence(children[0], True, _span(meta))
+    def is_present(self, tree: Tree[Token]) -> ast.Presence:
+        return ast.Presence(self.build(tree.children[0]), True, _span(tree))  # type: ignore[arg-type]
 
-    def fact(self, meta: Any, children: list[Any]) -> ast.Fact:
-        name = children[0]
+    def fact(self, tree: Tree[Token]) -> ast.Fact:
+        children = tree.children  # name (where | count | window)*
+        build = self.build
+        name = build(children[0])  # type: ignore[arg-type]
+        if len(children) == 1:
+            return ast.Fact(name, None, None, (), _span(tree))
+        mods = [build(c) for c in children[1:]]  # type: ignore[arg-type]
         where: Any = None
         count: ast.Count | None = None
         windows: list[ast.Window] = []
-        for mod in children[1:]:
-            kind, value, tok = mod
+        for kind, value, tok in mods:
             if kind == "where":
                 if where is not None:
                     raise _LiteralProblem(
@@ -723,88 +804,111 @@ class _ToAst(Transformer[Token, Any]):
                 count = value
             else:
                 windows.append(value)
-        return ast.Fact(name, where, count, tuple(windows), _span(meta))
+        return ast.Fact(name, where, count, tuple(windows), _span(tree))
 
-    def prop_fact(self, meta: Any, children: list[Any]) -> ast.Fact:
-        return ast.Fact(children[0], span=_span(meta))
+    def prop_fact(self, tree: Tree[Token]) -> ast.Fact:
+        return ast.Fact(self.build(tree.children[0]), span=_span(tree))  # type: ignore[arg-type]
 
-    def where(self, meta: Any, children: list[Any]) -> tuple[str, Any, Token]:
-        return ("where", _nodes(children)[0], children[0])
+    def where(self, tree: Tree[Token]) -> tuple[str, Any, Token]:
+        keyword, cond = tree.children  # WHERE where_cond
+        return ("where", self.build(cond), keyword)  # type: ignore[arg-type,return-value]
 
-    def _count(self, meta: Any, children: list[Any], op: Any) -> tuple[str, ast.Count, Token]:
-        tok = children[-1]
-        value = _decimal(tok)
+    def _count(self, tree: Tree[Token], op: Any) -> tuple[str, ast.Count, Token]:
+        keyword, _word, tok, _times = tree.children  # AT (LEAST | MOST) NUMBER _TIMES
+        value = _decimal(tok)  # type: ignore[arg-type]
         if value != value.to_integral_value() or value < 0:
             raise _LiteralProblem(
-                f"`{tok}` is not a whole number of times", tok, "write a whole number like 3"
+                f"`{tok}` is not a whole number of times",
+                tok,  # type: ignore[arg-type]
+                "write a whole number like 3",
             )
-        return ("count", ast.Count(op, int(value), _span(meta)), children[0])
+        return ("count", ast.Count(op, int(value), _span(tree)), keyword)  # type: ignore[return-value]
 
-    def at_least(self, meta: Any, children: list[Any]) -> tuple[str, ast.Count, Token]:
-        return self._count(meta, children, "at least")
+    def at_least(self, tree: Tree[Token]) -> tuple[str, ast.Count, Token]:
+        return self._count(tree, "at least")
 
-    def at_most(self, meta: Any, children: list[Any]) -> tuple[str, ast.Count, Token]:
-        return self._count(meta, children, "at most")
+    def at_most(self, tree: Tree[Token]) -> tuple[str, ast.Count, Token]:
+        return self._count(tree, "at most")
 
-    def _window(self, meta: Any, children: list[Any], kind: Any) -> tuple[str, Any, Token]:
-        value = children[-1]
-        if isinstance(value, Token):
-            value = _parse_datetime(value) if value.type == "DATETIME" else _parse_date(value)
-        return ("window", ast.Window(kind, value, _span(meta)), children[0])
+    def _window(self, tree: Tree[Token], kind: Any) -> tuple[str, Any, Token]:
+        keyword, value = tree.children  # (WITHIN duration) | (SINCE | ...) (DATE | DATETIME)
+        if type(value) is Token:
+            moment: Any = (
+                _parse_datetime(value) if value.type == "DATETIME" else _parse_date(value)
+            )
+        else:
+            moment = self.build(value)
+        return ("window", ast.Window(kind, moment, _span(tree)), keyword)  # type: ignore[return-value]
 
-    def within(self, meta: Any, children: list[Any]) -> tuple[str, Any, Token]:
-        return self._window(meta, children, "within")
+    def within(self, tree: Tree[Token]) -> tuple[str, Any, Token]:
+        return self._window(tree, "within")
 
-    def since(self, meta: Any, children: list[Any]) -> tuple[str, Any, Token]:
-        return self._window(meta, children, "since")
+    def since(self, tree: Tree[Token]) -> tuple[str, Any, Token]:
+        return self._window(tree, "since")
 
-    def before(self, meta: Any, children: list[Any]) -> tuple[str, Any, Token]:
-        return self._window(meta, children, "before")
+    def before(self, tree: Tree[Token]) -> tuple[str, Any, Token]:
+        return self._window(tree, "before")
 
-    def after(self, meta: Any, children: list[Any]) -> tuple[str, Any, Token]:
-        return self._window(meta, children, "after")
+    def after(self, tree: Tree[Token]) -> tuple[str, Any, Token]:
+        return self._window(tree, "after")
 
     # ---- names and values
 
-    def name(self, meta: Any, children: list[Any]) -> ast.Name:
+    def name(self, tree: Tree[Token]) -> ast.Name:
+        # segments (`words` or BACKTICKED) with DOT tokens between them
         parts = []
-        for child in children:
-            if isinstance(child, Token):  # BACKTICKED
-                parts.append(ast.NamePart(str(child)[1:-1], exact=True))
+        for child in tree.children:
+            if type(child) is Token:
+                if child.type == "BACKTICKED":
+                    parts.append(ast.NamePart(child[1:-1], exact=True))
             else:
-                parts.append(child)
-        return ast.Name(tuple(parts), _span(meta))
+                parts.append(ast.NamePart(" ".join(child.children)))  # type: ignore[arg-type]
+        return ast.Name(tuple(parts), _span(tree))
 
-    def words(self, meta: Any, children: list[Any]) -> ast.NamePart:
-        return ast.NamePart(" ".join(str(c) for c in children))
+    def number(self, tree: Tree[Token]) -> Decimal:
+        return _decimal(tree.children[0])  # type: ignore[arg-type]
 
-    def number(self, meta: Any, children: list[Any]) -> Decimal:
-        return _decimal(children[0])
+    def string(self, tree: Tree[Token]) -> str:
+        tok: Token = tree.children[0]  # type: ignore[assignment]
+        return unescape(tok[1:-1], tok)
 
-    def string(self, meta: Any, children: list[Any]) -> str:
-        tok = children[0]
-        return unescape(str(tok)[1:-1], tok)
+    def date(self, tree: Tree[Token]) -> dt.date:
+        return _parse_date(tree.children[0])  # type: ignore[arg-type]
 
-    def date(self, meta: Any, children: list[Any]) -> dt.date:
-        return _parse_date(children[0])
+    def datetime(self, tree: Tree[Token]) -> dt.datetime:
+        return _parse_datetime(tree.children[0])  # type: ignore[arg-type]
 
-    def datetime(self, meta: Any, children: list[Any]) -> dt.datetime:
-        return _parse_datetime(children[0])
-
-    def true(self, meta: Any, children: list[Any]) -> bool:
+    def true(self, tree: Tree[Token]) -> bool:
         return True
 
-    def false(self, meta: Any, children: list[Any]) -> bool:
+    def false(self, tree: Tree[Token]) -> bool:
         return False
 
-    def duration(self, meta: Any, children: list[Any]) -> ast.Duration:
-        number, unit = children
-        amount = _decimal(number)
+    def duration(self, tree: Tree[Token]) -> ast.Duration:
+        number, unit = tree.children  # NUMBER UNIT
+        amount = _decimal(number)  # type: ignore[arg-type]
         if amount < 0:
             raise _LiteralProblem(
-                "a duration cannot be negative", number, "write a length of time like 30 days"
+                "a duration cannot be negative",
+                number,  # type: ignore[arg-type]
+                "write a length of time like 30 days",
             )
-        return ast.Duration(amount, _unit(unit))
+        return ast.Duration(amount, _unit(unit))  # type: ignore[arg-type]
 
-    def list(self, meta: Any, children: list[Any]) -> ast.ListValue:
-        return ast.ListValue(tuple(_nodes(children)), _span(meta))
+    def list(self, tree: Tree[Token]) -> ast.ListValue:
+        build = self.build
+        items = tuple([build(c) for c in tree.children if type(c) is not Token])
+        return ast.ListValue(items, _span(tree))
+
+
+#: The tree nodes _Builder has a method for (every rule and alias of the grammar that is not
+#: inlined; `words` and `cmp_op` are read by their parents).
+_HANDLED = (
+    "start", "when_rule", "per_rule", "cap", "decay", "label", "disqualify", "stage_name",
+    "stage", "define", "group_name", "group_max", "group_min", "group", "atom", "where_cond",
+    "or_cond", "and_cond", "not_", "where_not", "compare", "compare_is", "compare_is_not",
+    "in_list", "not_in_list", "between", "not_between", "contains", "starts_with", "ends_with",
+    "matches", "is_missing", "is_present", "fact", "prop_fact", "where", "at_least", "at_most",
+    "within", "since", "before", "after", "name", "number", "string", "date", "datetime",
+    "true", "false", "duration", "list",
+)  # fmt: skip
