@@ -308,24 +308,37 @@ MAX_DEPTH = 100
 def _too_deep(tree: Tree[Token]) -> tuple[int, int] | None:
     """(line, column) of a subtree nested deeper than MAX_DEPTH, found without recursion.
 
-    Parentheses around a condition do not count as a level (Lark would inline them if it did
-    not keep every token)."""
+    Depth is counted as in the tree Lark builds without ``keep_all_tokens``: parentheses
+    around a condition are not a level, and each run of words in a name is one level below
+    the name (the grammar once had a rule for it)."""
     stack = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             first = _first_token(node)
             return (first.line or 1, first.column or 1)
+        if depth == MAX_DEPTH and node.data == "name":
+            words = _last_words(node.children)  # type: ignore[arg-type]
+            if words is not None:
+                return (words.line or 1, words.column or 1)
         depth += 1
         for child in node.children:
             if type(child) is not Token:
                 while child.data in _PARENS:  # type: ignore[union-attr]
                     child = child.children[1]  # type: ignore[union-attr]
-                    if type(child) is Token:  # pragma: no cover - the grammar has a condition
-                        break
-                else:
-                    stack.append((child, depth))  # type: ignore[arg-type]
+                stack.append((child, depth))  # type: ignore[arg-type]
     return None
+
+
+def _last_words(tokens: list[Token]) -> Token | None:
+    """The first word of the last run of words in a name's tokens."""
+    found = None
+    for tok in reversed(tokens):
+        if tok.type == "WORD":
+            found = tok
+        elif found is not None:
+            break
+    return found
 
 
 def _parse_all(body: str, filename: str) -> Any:
@@ -477,7 +490,7 @@ def _unit(tok: Token) -> ast.Unit:
 
 #: Tree nodes that are only a condition in parentheses. With all tokens kept they are nodes of
 #: their own (the parentheses are children); without, Lark would have inlined them.
-_PARENS = frozenset({"atom", "where_cond"})
+_PARENS = frozenset({"not_cond", "where_cond"})
 
 _CMP_OPS = {"==": "=", "<>": "!="}
 
@@ -669,7 +682,7 @@ class _Builder:
 
     # ---- conditions
 
-    def atom(self, tree: Tree[Token]) -> Any:
+    def not_cond(self, tree: Tree[Token]) -> Any:
         """A condition in parentheses (also `where_cond`): the condition itself, whose span
         leaves the parentheses out. Nested parentheses are unwrapped in a loop."""
         inner = tree.children[1]
@@ -677,7 +690,7 @@ class _Builder:
             inner = inner.children[1]  # type: ignore[union-attr]
         return self.build(inner)  # type: ignore[arg-type]
 
-    where_cond = atom
+    where_cond = not_cond
 
     def or_cond(self, tree: Tree[Token]) -> ast.Or:
         build = self.build
@@ -855,14 +868,29 @@ class _Builder:
     # ---- names and values
 
     def name(self, tree: Tree[Token]) -> ast.Name:
-        # segments (`words` or BACKTICKED) with DOT tokens between them
-        parts = []
-        for child in tree.children:
-            if type(child) is Token:
-                if child.type == "BACKTICKED":
-                    parts.append(ast.NamePart(child[1:-1], exact=True))
+        # WORD and BACKTICKED tokens, with DOT tokens between the segments
+        children: list[Token] = tree.children  # type: ignore[assignment]
+        if len(children) == 1:
+            tok = children[0]
+            if tok.type == "WORD":
+                part = ast.NamePart(str(tok))
             else:
-                parts.append(ast.NamePart(" ".join(child.children)))  # type: ignore[arg-type]
+                part = ast.NamePart(tok[1:-1], exact=True)
+            return ast.Name((part,), _span(tree))
+        parts = []
+        words: list[str] = []
+        for tok in children:
+            kind = tok.type
+            if kind == "WORD":
+                words.append(tok)
+            elif kind == "DOT":
+                if words:
+                    parts.append(ast.NamePart(" ".join(words)))
+                    words = []
+            else:
+                parts.append(ast.NamePart(tok[1:-1], exact=True))
+        if words:
+            parts.append(ast.NamePart(" ".join(words)))
         return ast.Name(tuple(parts), _span(tree))
 
     def number(self, tree: Tree[Token]) -> Decimal:
@@ -905,7 +933,7 @@ class _Builder:
 #: inlined; `words` and `cmp_op` are read by their parents).
 _HANDLED = (
     "start", "when_rule", "per_rule", "cap", "decay", "label", "disqualify", "stage_name",
-    "stage", "define", "group_name", "group_max", "group_min", "group", "atom", "where_cond",
+    "stage", "define", "group_name", "group_max", "group_min", "group", "not_cond", "where_cond",
     "or_cond", "and_cond", "not_", "where_not", "compare", "compare_is", "compare_is_not",
     "in_list", "not_in_list", "between", "not_between", "contains", "starts_with", "ends_with",
     "matches", "is_missing", "is_present", "fact", "prop_fact", "where", "at_least", "at_most",
