@@ -216,8 +216,12 @@ def comment_start(line: str) -> int | None:
 
 def find_comments(text: str) -> tuple[ast.Comment, ...]:
     """Every ``#`` comment in ``text`` with its line and column."""
-    found = []
+    found: list[ast.Comment] = []
+    if "#" not in text:
+        return ()
     for number, line in enumerate(source_lines(text), start=1):
+        if "#" not in line:
+            continue
         at = comment_start(line)
         if at is not None:
             found.append(ast.Comment(line[at:].rstrip(), number, at + 1))
@@ -422,6 +426,8 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0"
 
 def unescape(body: str, tok: Token | None = None) -> str:
     """Undo backslash escapes in a quoted string's body (no Python evaluation involved)."""
+    if "\\" not in body:
+        return body
     out: list[str] = []
     i = 0
     while i < len(body):
@@ -502,17 +508,31 @@ class _Builder:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self._handlers: dict[str, Callable[[Tree[Token]], Any]] = {
-            name: getattr(self, name) for name in _HANDLED
-        }
+        handlers: dict[str, Callable[[Tree[Token]], Any]] = {}
+        for key, name in _node_names().items():
+            if name in _HANDLED:
+                handlers[key] = getattr(self, name)
+        for name in _HANDLED:
+            handlers.setdefault(name, getattr(self, name))
+        self._handlers = handlers
 
     def build(self, tree: Tree[Token]) -> Any:
         return self._handlers[tree.data](tree)
 
-    def _text(self, tree: Tree[Token]) -> str:
-        return " ".join(
-            self.source[_first_token(tree).start_pos : _last_token(tree).end_pos].split()
+    def _text_and_span(self, tree: Tree[Token]) -> tuple[str, ast.Span]:
+        """A statement's text (spaces made single) and span."""
+        first = _first_token(tree)
+        last = _last_token(tree)
+        text = " ".join(self.source[first.start_pos : last.end_pos].split())
+        span = ast.Span(
+            first.line,  # type: ignore[arg-type]
+            first.column,  # type: ignore[arg-type]
+            last.end_line,  # type: ignore[arg-type]
+            last.end_column,  # type: ignore[arg-type]
+            first.start_pos,  # type: ignore[arg-type]
+            last.end_pos,  # type: ignore[arg-type]
         )
+        return text, span
 
     # ---- file and statements
 
@@ -554,6 +574,7 @@ class _Builder:
         what = " ".join(self.source[target_span.start : target_span.end].split())
         if per:
             what = "per " + what
+        text, span = self._text_and_span(tree)
         return ast.ScoreRule(
             points=_decimal(number),
             condition=None if per else target,
@@ -561,8 +582,8 @@ class _Builder:
             cap=cap,
             decay=decay,
             label=label,
-            text=self._text(tree),
-            span=_span(tree),
+            text=text,
+            span=span,
             what=what,
         )
 
@@ -604,7 +625,7 @@ class _Builder:
         if len(children) == 5:
             tok: Token = children[4]  # type: ignore[assignment]
             reason = unescape(tok[1:-1], tok)
-        return ast.Disqualify(cond, reason, self._text(tree), _span(tree))
+        return ast.Disqualify(cond, reason, *self._text_and_span(tree))
 
     def stage_name(self, tree: Tree[Token]) -> str:
         tok: Token = tree.children[0]  # type: ignore[assignment]
@@ -618,15 +639,14 @@ class _Builder:
             name,
             _decimal(children[2]),  # type: ignore[arg-type]
             cond,
-            self._text(tree),
-            _span(tree),
+            *self._text_and_span(tree),
         )
 
     def define(self, tree: Tree[Token]) -> ast.Define:
         children = tree.children  # DEFINE name AS cond
         name = self.build(children[1])  # type: ignore[arg-type]
         cond = self.build(children[3])  # type: ignore[arg-type]
-        return ast.Define(name, cond, self._text(tree), _span(tree))
+        return ast.Define(name, cond, *self._text_and_span(tree))
 
     def group_name(self, tree: Tree[Token]) -> str:
         item = tree.children[0]
@@ -870,13 +890,16 @@ class _Builder:
     def name(self, tree: Tree[Token]) -> ast.Name:
         # WORD and BACKTICKED tokens, with DOT tokens between the segments
         children: list[Token] = tree.children  # type: ignore[assignment]
-        if len(children) == 1:
-            tok = children[0]
-            if tok.type == "WORD":
-                part = ast.NamePart(str(tok))
-            else:
-                part = ast.NamePart(tok[1:-1], exact=True)
-            return ast.Name((part,), _span(tree))
+        first = children[0]
+        last = children[-1]
+        span = ast.Span(
+            first.line,  # type: ignore[arg-type]
+            first.column,  # type: ignore[arg-type]
+            last.end_line,  # type: ignore[arg-type]
+            last.end_column,  # type: ignore[arg-type]
+            first.start_pos,  # type: ignore[arg-type]
+            last.end_pos,  # type: ignore[arg-type]
+        )
         parts = []
         words: list[str] = []
         for tok in children:
@@ -891,7 +914,7 @@ class _Builder:
                 parts.append(ast.NamePart(tok[1:-1], exact=True))
         if words:
             parts.append(ast.NamePart(" ".join(words)))
-        return ast.Name(tuple(parts), _span(tree))
+        return ast.Name(tuple(parts), span)
 
     def number(self, tree: Tree[Token]) -> Decimal:
         return _decimal(tree.children[0])  # type: ignore[arg-type]
@@ -927,6 +950,18 @@ class _Builder:
         build = self.build
         items = tuple([build(c) for c in tree.children if type(c) is not Token])
         return ast.ListValue(items, _span(tree))
+
+
+@functools.cache
+def _node_names() -> dict[Any, str]:
+    """The names Lark gives tree nodes (rule names and aliases), each as the very object Lark
+    puts in ``Tree.data`` (some are Lark Tokens, whose ``==`` is slow): looking a node up by
+    it is then an identity check."""
+    names: dict[Any, str] = {}
+    for rule in _lark().rules:
+        key = rule.alias or rule.origin.name
+        names.setdefault(key, str(key))
+    return names
 
 
 #: The tree nodes _Builder has a method for (every rule and alias of the grammar that is not
