@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import attrs
-from lark import Lark, Token, Tree
+from lark import Lark, Token
 from lark.exceptions import (
     LarkError,
     UnexpectedCharacters,
@@ -309,7 +309,7 @@ def _first_error(text: str, filename: str) -> tuple[Any, Diagnostic | None]:
 MAX_DEPTH = 100
 
 
-def _too_deep(tree: Tree[Token]) -> tuple[int, int] | None:
+def _too_deep(tree: Any) -> tuple[int, int] | None:
     """(line, column) of a subtree nested deeper than MAX_DEPTH, found without recursion.
 
     Depth is counted as in the tree Lark builds without ``keep_all_tokens``: parentheses
@@ -322,15 +322,15 @@ def _too_deep(tree: Tree[Token]) -> tuple[int, int] | None:
             first = _first_token(node)
             return (first.line or 1, first.column or 1)
         if depth == MAX_DEPTH and node.data == "name":
-            words = _last_words(node.children)  # type: ignore[arg-type]
+            words = _last_words(node.children)
             if words is not None:
                 return (words.line or 1, words.column or 1)
         depth += 1
         for child in node.children:
             if type(child) is not Token:
-                while child.data in _PARENS:  # type: ignore[union-attr]
-                    child = child.children[1]  # type: ignore[union-attr]
-                stack.append((child, depth))  # type: ignore[arg-type]
+                while child.data in _PARENS:
+                    child = child.children[1]
+                stack.append((child, depth))
     return None
 
 
@@ -390,28 +390,33 @@ def _parse_all(body: str, filename: str) -> Any:
 def _first_token(node: Any) -> Token:
     while type(node) is not Token:
         node = node.children[0]
-    return node  # type: ignore[no-any-return]
+    return node
 
 
 def _last_token(node: Any) -> Token:
     while type(node) is not Token:
         node = node.children[-1]
-    return node  # type: ignore[no-any-return]
+    return node
 
 
-def _span(tree: Tree[Token]) -> ast.Span:
-    if not tree.children:
-        return ast.NOWHERE
-    first = _first_token(tree)
-    last = _last_token(tree)
+def _token_span(first: Token, last: Token) -> ast.Span:
+    """The span from the start of ``first`` to the end of ``last``."""
     return ast.Span(
-        first.line,  # type: ignore[arg-type]
-        first.column,  # type: ignore[arg-type]
-        last.end_line,  # type: ignore[arg-type]
-        last.end_column,  # type: ignore[arg-type]
-        first.start_pos,  # type: ignore[arg-type]
-        last.end_pos,  # type: ignore[arg-type]
+        first.line or 0,
+        first.column or 0,
+        last.end_line or 0,
+        last.end_column or 0,
+        first.start_pos or 0,
+        last.end_pos or 0,
     )
+
+
+def _span(tree: Any) -> ast.Span:
+    """A tree node's span: from its first token to its last (tokens Lark would drop, such as
+    brackets, included)."""
+    if not tree.children:  # pragma: no cover - only an empty file's root has no children
+        return ast.NOWHERE
+    return _token_span(_first_token(tree), _last_token(tree))
 
 
 def _decimal(tok: Token) -> Decimal:
@@ -500,15 +505,20 @@ _PARENS = frozenset({"not_cond", "where_cond"})
 
 _CMP_OPS = {"==": "=", "<>": "!="}
 
+#: A node of the Lark tree: a Tree (``.data``, ``.children``) or a Token. Typed loosely: what
+#: a node holds is fixed by the grammar, which the type checker cannot see.
+_Node = Any
+
 
 class _Builder:
     """Turns the Lark tree into the AST. Children are built left to right before a node checks
     itself, so the first literal problem reported is the first in the text, as a Lark
-    Transformer would find it."""
+    Transformer would find it. The comments give each node's children (all tokens are kept,
+    `_rules` are spliced in)."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        handlers: dict[str, Callable[[Tree[Token]], Any]] = {}
+        handlers: dict[str, Callable[[_Node], Any]] = {}
         for key, name in _node_names().items():
             if name in _HANDLED:
                 handlers[key] = getattr(self, name)
@@ -516,37 +526,33 @@ class _Builder:
             handlers.setdefault(name, getattr(self, name))
         self._handlers = handlers
 
-    def build(self, tree: Tree[Token]) -> Any:
+    def build(self, tree: _Node) -> Any:
         return self._handlers[tree.data](tree)
 
-    def _text_and_span(self, tree: Tree[Token]) -> tuple[str, ast.Span]:
-        """A statement's text (spaces made single) and span."""
+    def _build_all(self, children: list[_Node]) -> list[Any]:
+        """The values of the subtrees among ``children`` (tokens left out), in order."""
+        handlers = self._handlers
+        return [handlers[c.data](c) for c in children if type(c) is not Token]
+
+    def _text_and_span(self, tree: _Node) -> tuple[str, ast.Span]:
+        """A statement's text (runs of spaces made one) and span."""
         first = _first_token(tree)
         last = _last_token(tree)
         text = " ".join(self.source[first.start_pos : last.end_pos].split())
-        span = ast.Span(
-            first.line,  # type: ignore[arg-type]
-            first.column,  # type: ignore[arg-type]
-            last.end_line,  # type: ignore[arg-type]
-            last.end_column,  # type: ignore[arg-type]
-            first.start_pos,  # type: ignore[arg-type]
-            last.end_pos,  # type: ignore[arg-type]
-        )
-        return text, span
+        return text, _token_span(first, last)
 
     # ---- file and statements
 
-    def start(self, tree: Tree[Token]) -> list[ast.Statement]:
-        build = self.build
-        return [build(c) for c in tree.children if type(c) is not Token]
+    def start(self, tree: _Node) -> list[ast.Statement]:
+        # _NL? then statements, ";" and _NL
+        return self._build_all(tree.children)
 
-    def _rule(self, tree: Tree[Token], per: bool) -> ast.ScoreRule:
+    def _rule(self, tree: _Node, per: bool) -> ast.ScoreRule:
+        # NUMBER (WHEN or_cond | PER fact), then options: COMMA cap | COMMA decay | label
         children = tree.children
-        build = self.build
-        # NUMBER (WHEN cond | PER fact), then the options: "," cap | "," decay | label
-        target = build(children[2])  # type: ignore[arg-type]
-        options = [build(c) for c in children[3:] if type(c) is not Token]
-        number: Token = children[0]  # type: ignore[assignment]
+        target = self.build(children[2])
+        options = self._build_all(children[3:])
+        number = children[0]
         text = str(number)
         if text[0] not in "+-":
             raise _LiteralProblem(
@@ -574,7 +580,7 @@ class _Builder:
         what = " ".join(self.source[target_span.start : target_span.end].split())
         if per:
             what = "per " + what
-        text, span = self._text_and_span(tree)
+        rule_text, span = self._text_and_span(tree)
         return ast.ScoreRule(
             points=_decimal(number),
             condition=None if per else target,
@@ -582,90 +588,86 @@ class _Builder:
             cap=cap,
             decay=decay,
             label=label,
-            text=text,
+            text=rule_text,
             span=span,
             what=what,
         )
 
-    def when_rule(self, tree: Tree[Token]) -> ast.ScoreRule:
+    def when_rule(self, tree: _Node) -> ast.ScoreRule:
         return self._rule(tree, per=False)
 
-    def per_rule(self, tree: Tree[Token]) -> ast.ScoreRule:
+    def per_rule(self, tree: _Node) -> ast.ScoreRule:
         return self._rule(tree, per=True)
 
-    def cap(self, tree: Tree[Token]) -> tuple[str, Decimal, Token]:
-        tok: Token = tree.children[2]  # type: ignore[assignment]  # UP TO NUMBER
+    def cap(self, tree: _Node) -> tuple[str, Decimal, Token]:
+        _up, _to, tok = tree.children
         value = _decimal(tok)
         if value < 0:
             raise _LiteralProblem("the limit after `up to` cannot be negative", tok)
         return ("cap", value, tok)
 
-    def decay(self, tree: Tree[Token]) -> tuple[str, ast.Decay, Token]:
-        keyword, tok, _percent, _every, period = tree.children  # DECAYING NUMBER % EVERY duration
-        every = self.build(period)  # type: ignore[arg-type]
-        percent = _decimal(tok)  # type: ignore[arg-type]
+    def decay(self, tree: _Node) -> tuple[str, ast.Decay, Token]:
+        keyword, tok, _percent, _every, period = tree.children
+        every = self.build(period)
+        percent = _decimal(tok)
         if not Decimal(0) < percent <= Decimal(100):
             raise _LiteralProblem(
                 f"a decay of {tok}% makes no sense",
-                tok,  # type: ignore[arg-type]
+                tok,
                 "write a percentage above 0 and at most 100, like `decaying 50% every 30 days`",
             )
         if every.amount <= 0:
-            raise _LiteralProblem("the decay period must be longer than zero", tok)  # type: ignore[arg-type]
-        return ("decay", ast.Decay(percent, every, _span(tree)), keyword)  # type: ignore[return-value]
+            raise _LiteralProblem("the decay period must be longer than zero", tok)
+        return ("decay", ast.Decay(percent, every, _span(tree)), keyword)
 
-    def label(self, tree: Tree[Token]) -> tuple[str, str, Token]:
-        keyword, tok = tree.children  # AS STRING
-        return ("label", unescape(tok[1:-1], tok), keyword)  # type: ignore[arg-type,index,return-value]
+    def label(self, tree: _Node) -> tuple[str, str, Token]:
+        keyword, tok = tree.children
+        return ("label", unescape(tok[1:-1], tok), keyword)
 
-    def disqualify(self, tree: Tree[Token]) -> ast.Disqualify:
-        children = tree.children  # DISQUALIFY WHEN cond (BECAUSE STRING)?
-        cond = self.build(children[2])  # type: ignore[arg-type]
+    def disqualify(self, tree: _Node) -> ast.Disqualify:
+        # DISQUALIFY WHEN or_cond (BECAUSE STRING)?
+        children = tree.children
+        cond = self.build(children[2])
         reason = None
         if len(children) == 5:
-            tok: Token = children[4]  # type: ignore[assignment]
+            tok = children[4]
             reason = unescape(tok[1:-1], tok)
         return ast.Disqualify(cond, reason, *self._text_and_span(tree))
 
-    def stage_name(self, tree: Tree[Token]) -> str:
-        tok: Token = tree.children[0]  # type: ignore[assignment]
+    def stage_name(self, tree: _Node) -> str:
+        tok = tree.children[0]  # WORD | STRING
         return unescape(tok[1:-1], tok) if tok.type == "STRING" else str(tok)
 
-    def stage(self, tree: Tree[Token]) -> ast.Stage:
-        children = tree.children  # stage_name AT NUMBER (WHEN cond)?
-        name = self.build(children[0])  # type: ignore[arg-type]
-        cond = self.build(children[4]) if len(children) == 5 else None  # type: ignore[arg-type]
-        return ast.Stage(
-            name,
-            _decimal(children[2]),  # type: ignore[arg-type]
-            cond,
-            *self._text_and_span(tree),
-        )
+    def stage(self, tree: _Node) -> ast.Stage:
+        # stage_name AT NUMBER (WHEN or_cond)?
+        children = tree.children
+        name = self.build(children[0])
+        cond = self.build(children[4]) if len(children) == 5 else None
+        return ast.Stage(name, _decimal(children[2]), cond, *self._text_and_span(tree))
 
-    def define(self, tree: Tree[Token]) -> ast.Define:
-        children = tree.children  # DEFINE name AS cond
-        name = self.build(children[1])  # type: ignore[arg-type]
-        cond = self.build(children[3])  # type: ignore[arg-type]
-        return ast.Define(name, cond, *self._text_and_span(tree))
+    def define(self, tree: _Node) -> ast.Define:
+        _define, name, _as, cond = tree.children
+        name_node = self.build(name)
+        return ast.Define(name_node, self.build(cond), *self._text_and_span(tree))
 
-    def group_name(self, tree: Tree[Token]) -> str:
-        item = tree.children[0]
+    def group_name(self, tree: _Node) -> str:
+        item = tree.children[0]  # name | STRING
         if type(item) is Token:
             return unescape(item[1:-1], item)
-        return str(self.build(item))  # type: ignore[arg-type]
+        return str(self.build(item))
 
-    def group_max(self, tree: Tree[Token]) -> tuple[str, Decimal, Token]:
+    def group_max(self, tree: _Node) -> tuple[str, Decimal, Token]:
         keyword, number = tree.children
-        return ("max", _decimal(number), keyword)  # type: ignore[arg-type,return-value]
+        return ("max", _decimal(number), keyword)
 
-    def group_min(self, tree: Tree[Token]) -> tuple[str, Decimal, Token]:
+    def group_min(self, tree: _Node) -> tuple[str, Decimal, Token]:
         keyword, number = tree.children
-        return ("min", _decimal(number), keyword)  # type: ignore[arg-type,return-value]
+        return ("min", _decimal(number), keyword)
 
-    def group(self, tree: Tree[Token]) -> ast.Group:
+    def group(self, tree: _Node) -> ast.Group:
+        # GROUP group_name (group_max | group_min)* COLON _NL _INDENT statements... _DEDENT
         children = tree.children
-        build = self.build
-        nodes = [build(c) for c in children if type(c) is not Token]
+        nodes = self._build_all(children)
         name = nodes[0]
         limits: dict[str, Decimal] = {}
         rules: list[ast.ScoreRule] = []
@@ -684,10 +686,10 @@ class _Builder:
         if lo is not None and hi is not None and lo > hi:
             raise _LiteralProblem(
                 f"group `{name}` has min {lo} above its max {hi}",
-                children[0],  # type: ignore[arg-type]  # the GROUP keyword
+                children[0],
                 "the minimum of a group must not be above its maximum",
             )
-        start = _first_token(tree).start_pos
+        start = children[0].start_pos
         header_end = self.source.find(":", start)
         header = " ".join(self.source[start : header_end + 1].split())
         return ast.Group(
@@ -702,123 +704,111 @@ class _Builder:
 
     # ---- conditions
 
-    def not_cond(self, tree: Tree[Token]) -> Any:
-        """A condition in parentheses (also `where_cond`): the condition itself, whose span
-        leaves the parentheses out. Nested parentheses are unwrapped in a loop."""
+    def not_cond(self, tree: _Node) -> Any:
+        """A condition in parentheses (also `where_cond`), LPAR cond RPAR: the condition
+        itself, whose span leaves the parentheses out. Nested ones are unwrapped in a loop."""
         inner = tree.children[1]
-        while type(inner) is not Token and inner.data in _PARENS:  # type: ignore[union-attr]
-            inner = inner.children[1]  # type: ignore[union-attr]
-        return self.build(inner)  # type: ignore[arg-type]
+        while inner.data in _PARENS:
+            inner = inner.children[1]
+        return self.build(inner)
 
     where_cond = not_cond
 
-    def or_cond(self, tree: Tree[Token]) -> ast.Or:
-        build = self.build
-        operands = tuple([build(c) for c in tree.children if type(c) is not Token])
-        return ast.Or(operands, _span(tree))
+    def or_cond(self, tree: _Node) -> ast.Or:
+        # operands with OR between them
+        return ast.Or(tuple(self._build_all(tree.children)), _span(tree))
 
-    def and_cond(self, tree: Tree[Token]) -> ast.And:
-        build = self.build
-        operands = tuple([build(c) for c in tree.children if type(c) is not Token])
-        return ast.And(operands, _span(tree))
+    def and_cond(self, tree: _Node) -> ast.And:
+        # operands with AND between them
+        return ast.And(tuple(self._build_all(tree.children)), _span(tree))
 
-    def not_(self, tree: Tree[Token]) -> ast.Not:
-        return ast.Not(self.build(tree.children[1]), _span(tree))  # type: ignore[arg-type]
+    def not_(self, tree: _Node) -> ast.Not:
+        _not, operand = tree.children
+        return ast.Not(self.build(operand), _span(tree))
 
     where_not = not_
 
-    def compare(self, tree: Tree[Token]) -> ast.Compare:
-        name, op, value = tree.children  # name cmp_op value
-        build = self.build
-        name_node = build(name)  # type: ignore[arg-type]
-        op_text = str(op.children[0])  # type: ignore[union-attr]
-        return ast.Compare(
-            name_node,
-            _CMP_OPS.get(op_text, op_text),  # type: ignore[arg-type]
-            build(value),  # type: ignore[arg-type]
-            _span(tree),
-        )
+    def compare(self, tree: _Node) -> ast.Compare:
+        name, op, value = tree.children  # op: a cmp_op tree of one token
+        name_node = self.build(name)
+        op_text: Any = str(op.children[0])
+        op_text = _CMP_OPS.get(op_text, op_text)
+        return ast.Compare(name_node, op_text, self.build(value), _span(tree))
 
-    def compare_is(self, tree: Tree[Token]) -> ast.Compare:
-        children = tree.children  # name IS value
-        build = self.build
-        name = build(children[0])  # type: ignore[arg-type]
-        return ast.Compare(name, "=", build(children[-1]), _span(tree))  # type: ignore[arg-type]
+    # The tests below are `name KEYWORD... value(s)`: the name is first, the values last.
 
-    def compare_is_not(self, tree: Tree[Token]) -> ast.Compare:
-        children = tree.children  # name IS NOT value
-        build = self.build
-        name = build(children[0])  # type: ignore[arg-type]
-        return ast.Compare(name, "!=", build(children[-1]), _span(tree))  # type: ignore[arg-type]
+    def compare_is(self, tree: _Node) -> ast.Compare:
+        children = tree.children
+        name = self.build(children[0])
+        return ast.Compare(name, "=", self.build(children[-1]), _span(tree))
 
-    def in_list(self, tree: Tree[Token]) -> ast.In:
-        children = tree.children  # name IN list
-        build = self.build
-        name = build(children[0])  # type: ignore[arg-type]
-        return ast.In(name, build(children[-1]), False, _span(tree))  # type: ignore[arg-type]
+    def compare_is_not(self, tree: _Node) -> ast.Compare:
+        children = tree.children
+        name = self.build(children[0])
+        return ast.Compare(name, "!=", self.build(children[-1]), _span(tree))
 
-    def not_in_list(self, tree: Tree[Token]) -> ast.In:
-        children = tree.children  # name NOT IN list
-        build = self.build
-        name = build(children[0])  # type: ignore[arg-type]
-        return ast.In(name, build(children[-1]), True, _span(tree))  # type: ignore[arg-type]
+    def in_list(self, tree: _Node) -> ast.In:
+        children = tree.children
+        name = self.build(children[0])
+        return ast.In(name, self.build(children[-1]), False, _span(tree))
 
-    def between(self, tree: Tree[Token]) -> ast.Between:
-        children = tree.children  # name BETWEEN value AND value
-        build = self.build
-        name = build(children[0])  # type: ignore[arg-type]
-        low = build(children[-3])  # type: ignore[arg-type]
-        high = build(children[-1])  # type: ignore[arg-type]
+    def not_in_list(self, tree: _Node) -> ast.In:
+        children = tree.children
+        name = self.build(children[0])
+        return ast.In(name, self.build(children[-1]), True, _span(tree))
+
+    def between(self, tree: _Node) -> ast.Between:
+        children = tree.children  # ... value AND value
+        name = self.build(children[0])
+        low = self.build(children[-3])
+        high = self.build(children[-1])
         return ast.Between(name, low, high, False, _span(tree))
 
-    def not_between(self, tree: Tree[Token]) -> ast.Between:
-        children = tree.children  # name NOT BETWEEN value AND value
-        build = self.build
-        name = build(children[0])  # type: ignore[arg-type]
-        low = build(children[-3])  # type: ignore[arg-type]
-        high = build(children[-1])  # type: ignore[arg-type]
+    def not_between(self, tree: _Node) -> ast.Between:
+        children = tree.children  # ... value AND value
+        name = self.build(children[0])
+        low = self.build(children[-3])
+        high = self.build(children[-1])
         return ast.Between(name, low, high, True, _span(tree))
 
-    def _text_test(self, tree: Tree[Token], op: ast.TextOp) -> ast.TextTest:
-        children = tree.children  # name (CONTAINS | STARTS WITH | ENDS WITH) value
-        build = self.build
-        name = build(children[0])  # type: ignore[arg-type]
-        return ast.TextTest(name, op, build(children[-1]), _span(tree))  # type: ignore[arg-type]
+    def _text_test(self, tree: _Node, op: ast.TextOp) -> ast.TextTest:
+        children = tree.children
+        name = self.build(children[0])
+        return ast.TextTest(name, op, self.build(children[-1]), _span(tree))
 
-    def contains(self, tree: Tree[Token]) -> ast.TextTest:
+    def contains(self, tree: _Node) -> ast.TextTest:
         return self._text_test(tree, "contains")
 
-    def starts_with(self, tree: Tree[Token]) -> ast.TextTest:
+    def starts_with(self, tree: _Node) -> ast.TextTest:
         return self._text_test(tree, "starts with")
 
-    def ends_with(self, tree: Tree[Token]) -> ast.TextTest:
+    def ends_with(self, tree: _Node) -> ast.TextTest:
         return self._text_test(tree, "ends with")
 
-    def matches(self, tree: Tree[Token]) -> ast.Matches:
-        name, _matches, tok = tree.children  # name MATCHES REGEX
+    def matches(self, tree: _Node) -> ast.Matches:
+        name, _matches, tok = tree.children
         text = str(tok)
         close = text.rfind("/")
         pattern = text[1:close].replace("\\/", "/")
         flags = text[close + 1 :]
-        return ast.Matches(self.build(name), pattern, flags, _span(tree))  # type: ignore[arg-type]
+        return ast.Matches(self.build(name), pattern, flags, _span(tree))
 
-    def is_missing(self, tree: Tree[Token]) -> ast.Presence:
-        return ast.Presence(self.build(tree.children[0]), False, _span(tree))  # type: ignore[arg-type]
+    def is_missing(self, tree: _Node) -> ast.Presence:
+        return ast.Presence(self.build(tree.children[0]), False, _span(tree))
 
-    def is_present(self, tree: Tree[Token]) -> ast.Presence:
-        return ast.Presence(self.build(tree.children[0]), True, _span(tree))  # type: ignore[arg-type]
+    def is_present(self, tree: _Node) -> ast.Presence:
+        return ast.Presence(self.build(tree.children[0]), True, _span(tree))
 
-    def fact(self, tree: Tree[Token]) -> ast.Fact:
-        children = tree.children  # name (where | count | window)*
-        build = self.build
-        name = build(children[0])  # type: ignore[arg-type]
+    def fact(self, tree: _Node) -> ast.Fact:
+        # name (where | at_least | at_most | within | since | before | after)*
+        children = tree.children
+        name = self.build(children[0])
         if len(children) == 1:
             return ast.Fact(name, None, None, (), _span(tree))
-        mods = [build(c) for c in children[1:]]  # type: ignore[arg-type]
         where: Any = None
         count: ast.Count | None = None
         windows: list[ast.Window] = []
-        for kind, value, tok in mods:
+        for kind, value, tok in self._build_all(children[1:]):
             if kind == "where":
                 if where is not None:
                     raise _LiteralProblem(
@@ -839,67 +829,55 @@ class _Builder:
                 windows.append(value)
         return ast.Fact(name, where, count, tuple(windows), _span(tree))
 
-    def prop_fact(self, tree: Tree[Token]) -> ast.Fact:
-        return ast.Fact(self.build(tree.children[0]), span=_span(tree))  # type: ignore[arg-type]
+    def prop_fact(self, tree: _Node) -> ast.Fact:
+        return ast.Fact(self.build(tree.children[0]), span=_span(tree))
 
-    def where(self, tree: Tree[Token]) -> tuple[str, Any, Token]:
-        keyword, cond = tree.children  # WHERE where_cond
-        return ("where", self.build(cond), keyword)  # type: ignore[arg-type,return-value]
+    def where(self, tree: _Node) -> tuple[str, Any, Token]:
+        keyword, cond = tree.children
+        return ("where", self.build(cond), keyword)
 
-    def _count(self, tree: Tree[Token], op: Any) -> tuple[str, ast.Count, Token]:
-        keyword, _word, tok, _times = tree.children  # AT (LEAST | MOST) NUMBER _TIMES
-        value = _decimal(tok)  # type: ignore[arg-type]
+    def _count(self, tree: _Node, op: Any) -> tuple[str, ast.Count, Token]:
+        keyword, _least_or_most, tok, _times = tree.children
+        value = _decimal(tok)
         if value != value.to_integral_value() or value < 0:
             raise _LiteralProblem(
-                f"`{tok}` is not a whole number of times",
-                tok,  # type: ignore[arg-type]
-                "write a whole number like 3",
+                f"`{tok}` is not a whole number of times", tok, "write a whole number like 3"
             )
-        return ("count", ast.Count(op, int(value), _span(tree)), keyword)  # type: ignore[return-value]
+        return ("count", ast.Count(op, int(value), _span(tree)), keyword)
 
-    def at_least(self, tree: Tree[Token]) -> tuple[str, ast.Count, Token]:
+    def at_least(self, tree: _Node) -> tuple[str, ast.Count, Token]:
         return self._count(tree, "at least")
 
-    def at_most(self, tree: Tree[Token]) -> tuple[str, ast.Count, Token]:
+    def at_most(self, tree: _Node) -> tuple[str, ast.Count, Token]:
         return self._count(tree, "at most")
 
-    def _window(self, tree: Tree[Token], kind: Any) -> tuple[str, Any, Token]:
-        keyword, value = tree.children  # (WITHIN duration) | (SINCE | ...) (DATE | DATETIME)
-        if type(value) is Token:
-            moment: Any = (
-                _parse_datetime(value) if value.type == "DATETIME" else _parse_date(value)
-            )
+    def _window(self, tree: _Node, kind: Any) -> tuple[str, Any, Token]:
+        keyword, value = tree.children  # WITHIN duration, or SINCE etc. DATE | DATETIME
+        if type(value) is not Token:
+            moment: Any = self.build(value)
+        elif value.type == "DATETIME":
+            moment = _parse_datetime(value)
         else:
-            moment = self.build(value)
-        return ("window", ast.Window(kind, moment, _span(tree)), keyword)  # type: ignore[return-value]
+            moment = _parse_date(value)
+        return ("window", ast.Window(kind, moment, _span(tree)), keyword)
 
-    def within(self, tree: Tree[Token]) -> tuple[str, Any, Token]:
+    def within(self, tree: _Node) -> tuple[str, Any, Token]:
         return self._window(tree, "within")
 
-    def since(self, tree: Tree[Token]) -> tuple[str, Any, Token]:
+    def since(self, tree: _Node) -> tuple[str, Any, Token]:
         return self._window(tree, "since")
 
-    def before(self, tree: Tree[Token]) -> tuple[str, Any, Token]:
+    def before(self, tree: _Node) -> tuple[str, Any, Token]:
         return self._window(tree, "before")
 
-    def after(self, tree: Tree[Token]) -> tuple[str, Any, Token]:
+    def after(self, tree: _Node) -> tuple[str, Any, Token]:
         return self._window(tree, "after")
 
     # ---- names and values
 
-    def name(self, tree: Tree[Token]) -> ast.Name:
+    def name(self, tree: _Node) -> ast.Name:
         # WORD and BACKTICKED tokens, with DOT tokens between the segments
-        children: list[Token] = tree.children  # type: ignore[assignment]
-        first = children[0]
-        last = children[-1]
-        span = ast.Span(
-            first.line,  # type: ignore[arg-type]
-            first.column,  # type: ignore[arg-type]
-            last.end_line,  # type: ignore[arg-type]
-            last.end_column,  # type: ignore[arg-type]
-            first.start_pos,  # type: ignore[arg-type]
-            last.end_pos,  # type: ignore[arg-type]
-        )
+        children: list[Token] = tree.children
         parts = []
         words: list[str] = []
         for tok in children:
@@ -914,42 +892,39 @@ class _Builder:
                 parts.append(ast.NamePart(tok[1:-1], exact=True))
         if words:
             parts.append(ast.NamePart(" ".join(words)))
-        return ast.Name(tuple(parts), span)
+        return ast.Name(tuple(parts), _token_span(children[0], children[-1]))
 
-    def number(self, tree: Tree[Token]) -> Decimal:
-        return _decimal(tree.children[0])  # type: ignore[arg-type]
+    def number(self, tree: _Node) -> Decimal:
+        return _decimal(tree.children[0])
 
-    def string(self, tree: Tree[Token]) -> str:
-        tok: Token = tree.children[0]  # type: ignore[assignment]
+    def string(self, tree: _Node) -> str:
+        tok = tree.children[0]
         return unescape(tok[1:-1], tok)
 
-    def date(self, tree: Tree[Token]) -> dt.date:
-        return _parse_date(tree.children[0])  # type: ignore[arg-type]
+    def date(self, tree: _Node) -> dt.date:
+        return _parse_date(tree.children[0])
 
-    def datetime(self, tree: Tree[Token]) -> dt.datetime:
-        return _parse_datetime(tree.children[0])  # type: ignore[arg-type]
+    def datetime(self, tree: _Node) -> dt.datetime:
+        return _parse_datetime(tree.children[0])
 
-    def true(self, tree: Tree[Token]) -> bool:
+    def true(self, tree: _Node) -> bool:
         return True
 
-    def false(self, tree: Tree[Token]) -> bool:
+    def false(self, tree: _Node) -> bool:
         return False
 
-    def duration(self, tree: Tree[Token]) -> ast.Duration:
-        number, unit = tree.children  # NUMBER UNIT
-        amount = _decimal(number)  # type: ignore[arg-type]
+    def duration(self, tree: _Node) -> ast.Duration:
+        number, unit = tree.children
+        amount = _decimal(number)
         if amount < 0:
             raise _LiteralProblem(
-                "a duration cannot be negative",
-                number,  # type: ignore[arg-type]
-                "write a length of time like 30 days",
+                "a duration cannot be negative", number, "write a length of time like 30 days"
             )
-        return ast.Duration(amount, _unit(unit))  # type: ignore[arg-type]
+        return ast.Duration(amount, _unit(unit))
 
-    def list(self, tree: Tree[Token]) -> ast.ListValue:
-        build = self.build
-        items = tuple([build(c) for c in tree.children if type(c) is not Token])
-        return ast.ListValue(items, _span(tree))
+    def list(self, tree: _Node) -> ast.ListValue:
+        # LSQB, values with COMMA between (and maybe after) them, RSQB
+        return ast.ListValue(tuple(self._build_all(tree.children)), _span(tree))
 
 
 @functools.cache
@@ -964,9 +939,9 @@ def _node_names() -> dict[Any, str]:
     return names
 
 
-#: The tree nodes _Builder has a method for (every rule and alias of the grammar that is not
-#: inlined; `words` and `cmp_op` are read by their parents).
-_HANDLED = (
+#: The tree nodes _Builder has a method for: every rule and alias of the grammar that Lark does
+#: not inline (`cmp_op` is read by `compare`).
+_HANDLED = frozenset({
     "start", "when_rule", "per_rule", "cap", "decay", "label", "disqualify", "stage_name",
     "stage", "define", "group_name", "group_max", "group_min", "group", "not_cond", "where_cond",
     "or_cond", "and_cond", "not_", "where_not", "compare", "compare_is", "compare_is_not",
@@ -974,4 +949,4 @@ _HANDLED = (
     "matches", "is_missing", "is_present", "fact", "prop_fact", "where", "at_least", "at_most",
     "within", "since", "before", "after", "name", "number", "string", "date", "datetime",
     "true", "false", "duration", "list",
-)  # fmt: skip
+})  # fmt: skip
