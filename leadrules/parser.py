@@ -10,20 +10,19 @@ import contextlib
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
 
 import attrs
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token
 from lark.exceptions import (
     LarkError,
     UnexpectedCharacters,
     UnexpectedEOF,
     UnexpectedInput,
     UnexpectedToken,
-    VisitError,
 )
 from lark.indenter import DedentError, Indenter
 
@@ -78,7 +77,10 @@ def _lark() -> Lark:
         parser="lalr",
         lexer="contextual",
         postlex=_Indenter(),
-        propagate_positions=True,
+        # Spans are worked out from the tokens by _Builder, which needs every token kept;
+        # Lark's own propagate_positions costs more than the rest of the tree building.
+        propagate_positions=False,
+        keep_all_tokens=True,
         maybe_placeholders=False,
     )
 
@@ -214,8 +216,12 @@ def comment_start(line: str) -> int | None:
 
 def find_comments(text: str) -> tuple[ast.Comment, ...]:
     """Every ``#`` comment in ``text`` with its line and column."""
-    found = []
+    found: list[ast.Comment] = []
+    if "#" not in text:
+        return ()
     for number, line in enumerate(source_lines(text), start=1):
+        if "#" not in line:
+            continue
         at = comment_start(line)
         if at is not None:
             found.append(ast.Comment(line[at:].rstrip(), number, at + 1))
@@ -254,16 +260,13 @@ def parse(text: str, filename: str = "<rules>") -> ast.RuleFile:
             ]
         )
     try:
-        statements = _ToAst(body).transform(tree)
-    except VisitError as exc:
-        orig = exc.orig_exc
-        if isinstance(orig, _LiteralProblem):
-            tok = orig.token
-            line = tok.line if tok is not None and tok.line else 1
-            column = tok.column if tok is not None and tok.column else 1
-            end = tok.end_column if tok is not None else None
-            _raise([_diagnostic(body, filename, orig.message, line, column, orig.hint, end)])
-        raise
+        statements = _Builder(body).build(tree)
+    except _LiteralProblem as problem:
+        tok = problem.token
+        line = tok.line if tok is not None and tok.line else 1
+        column = tok.column if tok is not None and tok.column else 1
+        end = tok.end_column if tok is not None else None
+        _raise([_diagnostic(body, filename, problem.message, line, column, problem.hint, end)])
     return ast.RuleFile(
         statements=tuple(statements),
         filename=filename,
@@ -307,17 +310,39 @@ MAX_DEPTH = 100
 
 
 def _too_deep(tree: Any) -> tuple[int, int] | None:
-    """(line, column) of a subtree nested deeper than MAX_DEPTH, found without recursion."""
+    """(line, column) of a subtree nested deeper than MAX_DEPTH, found without recursion.
+
+    Depth is counted as in the tree Lark builds without ``keep_all_tokens``: parentheses
+    around a condition are not a level, and each run of words in a name is one level below
+    the name (the grammar once had a rule for it)."""
     stack = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            meta = node.meta
-            return (getattr(meta, "line", 1), getattr(meta, "column", 1))
+            first = _first_token(node)
+            return (first.line or 1, first.column or 1)
+        if depth == MAX_DEPTH and node.data == "name":
+            words = _last_words(node.children)
+            if words is not None:
+                return (words.line or 1, words.column or 1)
+        depth += 1
         for child in node.children:
-            if hasattr(child, "children"):
-                stack.append((child, depth + 1))
+            if type(child) is not Token:
+                while child.data in _PARENS:
+                    child = child.children[1]
+                stack.append((child, depth))
     return None
+
+
+def _last_words(tokens: list[Token]) -> Token | None:
+    """The first word of the last run of words in a name's tokens."""
+    found = None
+    for tok in reversed(tokens):
+        if tok.type == "WORD":
+            found = tok
+        elif found is not None:
+            break
+    return found
 
 
 def _parse_all(body: str, filename: str) -> Any:
@@ -354,25 +379,44 @@ def _parse_all(body: str, filename: str) -> Any:
 
 
 # ------------------------------------------------------------------------------------ AST
+#
+# The Lark parser keeps every token (keep_all_tokens) and does not propagate positions: Lark's
+# position propagation was the larger part of the parse time. A node's span runs from the first
+# to the last token under it, brackets and line breaks included, which is what Lark's
+# propagate_positions gives (a node starts at its first child's container and ends at its last
+# one's). _Builder walks the tree once, building the AST and the spans it needs.
 
 
-def _span(meta: Any) -> ast.Span:
-    if getattr(meta, "empty", True):
+def _first_token(node: Any) -> Token:
+    while type(node) is not Token:
+        node = node.children[0]
+    return node
+
+
+def _last_token(node: Any) -> Token:
+    while type(node) is not Token:
+        node = node.children[-1]
+    return node
+
+
+def _token_span(first: Token, last: Token) -> ast.Span:
+    """The span from the start of ``first`` to the end of ``last``."""
+    return ast.Span(
+        first.line or 0,
+        first.column or 0,
+        last.end_line or 0,
+        last.end_column or 0,
+        first.start_pos or 0,
+        last.end_pos or 0,
+    )
+
+
+def _span(tree: Any) -> ast.Span:
+    """A tree node's span: from its first token to its last (tokens Lark would drop, such as
+    brackets, included)."""
+    if not tree.children:  # pragma: no cover - only an empty file's root has no children
         return ast.NOWHERE
-    return ast.Span(
-        meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos
-    )
-
-
-def _tok_span(tok: Token) -> ast.Span:
-    return ast.Span(
-        tok.line or 0,
-        tok.column or 0,
-        tok.end_line or 0,
-        tok.end_column or 0,
-        tok.start_pos or 0,
-        tok.end_pos or 0,
-    )
+    return _token_span(_first_token(tree), _last_token(tree))
 
 
 def _decimal(tok: Token) -> Decimal:
@@ -387,6 +431,8 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0"
 
 def unescape(body: str, tok: Token | None = None) -> str:
     """Undo backslash escapes in a quoted string's body (no Python evaluation involved)."""
+    if "\\" not in body:
+        return body
     out: list[str] = []
     i = 0
     while i < len(body):
@@ -453,31 +499,59 @@ def _unit(tok: Token) -> ast.Unit:
     return word  # type: ignore[return-value]
 
 
-def _tokens(children: list[Any]) -> list[Token]:
-    return [c for c in children if isinstance(c, Token)]
+#: Tree nodes that are only a condition in parentheses. With all tokens kept they are nodes of
+#: their own (the parentheses are children); without, Lark would have inlined them.
+_PARENS = frozenset({"not_cond", "where_cond"})
+
+_CMP_OPS = {"==": "=", "<>": "!="}
+
+#: A node of the Lark tree: a Tree (``.data``, ``.children``) or a Token. Typed loosely: what
+#: a node holds is fixed by the grammar, which the type checker cannot see.
+_Node = Any
 
 
-def _nodes(children: list[Any]) -> list[Any]:
-    return [c for c in children if not isinstance(c, Token)]
+class _Builder:
+    """Turns the Lark tree into the AST. Children are built left to right before a node checks
+    itself, so the first literal problem reported is the first in the text, as a Lark
+    Transformer would find it. The comments give each node's children (all tokens are kept,
+    `_rules` are spliced in)."""
 
-
-@v_args(meta=True)
-class _ToAst(Transformer[Token, Any]):
     def __init__(self, source: str) -> None:
-        super().__init__(visit_tokens=False)
         self.source = source
+        handlers: dict[str, Callable[[_Node], Any]] = {}
+        for key, name in _node_names().items():
+            if name in _HANDLED:
+                handlers[key] = getattr(self, name)
+        for name in _HANDLED:
+            handlers.setdefault(name, getattr(self, name))
+        self._handlers = handlers
 
-    def _text(self, meta: Any) -> str:
-        if getattr(meta, "empty", True):
-            return ""
-        return " ".join(self.source[meta.start_pos : meta.end_pos].split())
+    def build(self, tree: _Node) -> Any:
+        return self._handlers[tree.data](tree)
+
+    def _build_all(self, children: list[_Node]) -> list[Any]:
+        """The values of the subtrees among ``children`` (tokens left out), in order."""
+        handlers = self._handlers
+        return [handlers[c.data](c) for c in children if type(c) is not Token]
+
+    def _text_and_span(self, tree: _Node) -> tuple[str, ast.Span]:
+        """A statement's text (runs of spaces made one) and span."""
+        first = _first_token(tree)
+        last = _last_token(tree)
+        text = " ".join(self.source[first.start_pos : last.end_pos].split())
+        return text, _token_span(first, last)
 
     # ---- file and statements
 
-    def start(self, meta: Any, children: list[Any]) -> list[ast.Statement]:
-        return children
+    def start(self, tree: _Node) -> list[ast.Statement]:
+        # _NL? then statements, ";" and _NL
+        return self._build_all(tree.children)
 
-    def _rule(self, meta: Any, children: list[Any], per: bool) -> ast.ScoreRule:
+    def _rule(self, tree: _Node, per: bool) -> ast.ScoreRule:
+        # NUMBER (WHEN or_cond | PER fact), then options: COMMA cap | COMMA decay | label
+        children = tree.children
+        target = self.build(children[2])
+        options = self._build_all(children[3:])
         number = children[0]
         text = str(number)
         if text[0] not in "+-":
@@ -486,13 +560,10 @@ class _ToAst(Transformer[Token, Any]):
                 number,
                 f"write `+{text} when ...` or `-{text} when ...`",
             )
-        body = _nodes(children[2:])
-        target = body[0]
         cap: Decimal | None = None
         decay: ast.Decay | None = None
         label: str | None = None
-        for option in body[1:]:
-            kind, value, tok = option
+        for kind, value, tok in options:
             if kind == "cap":
                 if cap is not None:
                     raise _LiteralProblem("this rule has two `up to` limits", tok)
@@ -505,10 +576,11 @@ class _ToAst(Transformer[Token, Any]):
                 if label is not None:
                     raise _LiteralProblem('this rule has two labels (`as "..."`)', tok)
                 label = value
+        target_span = target.span
+        what = " ".join(self.source[target_span.start : target_span.end].split())
         if per:
-            what = "per " + " ".join(self.source[target.span.start : target.span.end].split())
-        else:
-            what = " ".join(self.source[target.span.start : target.span.end].split())
+            what = "per " + what
+        rule_text, span = self._text_and_span(tree)
         return ast.ScoreRule(
             points=_decimal(number),
             condition=None if per else target,
@@ -516,26 +588,27 @@ class _ToAst(Transformer[Token, Any]):
             cap=cap,
             decay=decay,
             label=label,
-            text=self._text(meta),
-            span=_span(meta),
+            text=rule_text,
+            span=span,
             what=what,
         )
 
-    def when_rule(self, meta: Any, children: list[Any]) -> ast.ScoreRule:
-        return self._rule(meta, children, per=False)
+    def when_rule(self, tree: _Node) -> ast.ScoreRule:
+        return self._rule(tree, per=False)
 
-    def per_rule(self, meta: Any, children: list[Any]) -> ast.ScoreRule:
-        return self._rule(meta, children, per=True)
+    def per_rule(self, tree: _Node) -> ast.ScoreRule:
+        return self._rule(tree, per=True)
 
-    def cap(self, meta: Any, children: list[Any]) -> tuple[str, Decimal, Token]:
-        tok = children[-1]
+    def cap(self, tree: _Node) -> tuple[str, Decimal, Token]:
+        _up, _to, tok = tree.children
         value = _decimal(tok)
         if value < 0:
             raise _LiteralProblem("the limit after `up to` cannot be negative", tok)
         return ("cap", value, tok)
 
-    def decay(self, meta: Any, children: list[Any]) -> tuple[str, ast.Decay, Token]:
-        tok = children[1]
+    def decay(self, tree: _Node) -> tuple[str, ast.Decay, Token]:
+        keyword, tok, _percent, _every, period = tree.children
+        every = self.build(period)
         percent = _decimal(tok)
         if not Decimal(0) < percent <= Decimal(100):
             raise _LiteralProblem(
@@ -543,58 +616,62 @@ class _ToAst(Transformer[Token, Any]):
                 tok,
                 "write a percentage above 0 and at most 100, like `decaying 50% every 30 days`",
             )
-        every = _nodes(children)[-1]
         if every.amount <= 0:
             raise _LiteralProblem("the decay period must be longer than zero", tok)
-        return ("decay", ast.Decay(percent, every, _span(meta)), children[0])
+        return ("decay", ast.Decay(percent, every, _span(tree)), keyword)
 
-    def label(self, meta: Any, children: list[Any]) -> tuple[str, str, Token]:
-        tok = children[-1]
-        return ("label", unescape(str(tok)[1:-1], tok), children[0])
+    def label(self, tree: _Node) -> tuple[str, str, Token]:
+        keyword, tok = tree.children
+        return ("label", unescape(tok[1:-1], tok), keyword)
 
-    def disqualify(self, meta: Any, children: list[Any]) -> ast.Disqualify:
-        cond = _nodes(children)[0]
+    def disqualify(self, tree: _Node) -> ast.Disqualify:
+        # DISQUALIFY WHEN or_cond (BECAUSE STRING)?
+        children = tree.children
+        cond = self.build(children[2])
         reason = None
-        toks = _tokens(children)
-        if toks and toks[-1].type == "STRING":
-            reason = unescape(str(toks[-1])[1:-1], toks[-1])
-        return ast.Disqualify(cond, reason, self._text(meta), _span(meta))
+        if len(children) == 5:
+            tok = children[4]
+            reason = unescape(tok[1:-1], tok)
+        return ast.Disqualify(cond, reason, *self._text_and_span(tree))
 
-    def stage_name(self, meta: Any, children: list[Any]) -> str:
-        tok = children[0]
-        return unescape(str(tok)[1:-1], tok) if tok.type == "STRING" else str(tok)
+    def stage_name(self, tree: _Node) -> str:
+        tok = tree.children[0]  # WORD | STRING
+        return unescape(tok[1:-1], tok) if tok.type == "STRING" else str(tok)
 
-    def stage(self, meta: Any, children: list[Any]) -> ast.Stage:
-        name = children[0]
-        number = next(c for c in children if isinstance(c, Token) and c.type == "NUMBER")
-        rest = _nodes(children[1:])
-        return ast.Stage(
-            name, _decimal(number), rest[0] if rest else None, self._text(meta), _span(meta)
-        )
+    def stage(self, tree: _Node) -> ast.Stage:
+        # stage_name AT NUMBER (WHEN or_cond)?
+        children = tree.children
+        name = self.build(children[0])
+        cond = self.build(children[4]) if len(children) == 5 else None
+        return ast.Stage(name, _decimal(children[2]), cond, *self._text_and_span(tree))
 
-    def define(self, meta: Any, children: list[Any]) -> ast.Define:
-        name, cond = _nodes(children)
-        return ast.Define(name, cond, self._text(meta), _span(meta))
+    def define(self, tree: _Node) -> ast.Define:
+        _define, name, _as, cond = tree.children
+        name_node = self.build(name)
+        return ast.Define(name_node, self.build(cond), *self._text_and_span(tree))
 
-    def group_name(self, meta: Any, children: list[Any]) -> str:
-        item = children[0]
-        if isinstance(item, Token):
-            return unescape(str(item)[1:-1], item)
-        return str(item)
+    def group_name(self, tree: _Node) -> str:
+        item = tree.children[0]  # name | STRING
+        if type(item) is Token:
+            return unescape(item[1:-1], item)
+        return str(self.build(item))
 
-    def group_max(self, meta: Any, children: list[Any]) -> tuple[str, Decimal, Token]:
-        return ("max", _decimal(children[-1]), children[0])
+    def group_max(self, tree: _Node) -> tuple[str, Decimal, Token]:
+        keyword, number = tree.children
+        return ("max", _decimal(number), keyword)
 
-    def group_min(self, meta: Any, children: list[Any]) -> tuple[str, Decimal, Token]:
-        return ("min", _decimal(children[-1]), children[0])
+    def group_min(self, tree: _Node) -> tuple[str, Decimal, Token]:
+        keyword, number = tree.children
+        return ("min", _decimal(number), keyword)
 
-    def group(self, meta: Any, children: list[Any]) -> ast.Group:
-        nodes = _nodes(children)
+    def group(self, tree: _Node) -> ast.Group:
+        # GROUP group_name (group_max | group_min)* COLON _NL _INDENT statements... _DEDENT
+        children = tree.children
+        nodes = self._build_all(children)
         name = nodes[0]
         limits: dict[str, Decimal] = {}
         rules: list[ast.ScoreRule] = []
         misplaced: list[Any] = []
-        header_end = meta.start_pos
         for item in nodes[1:]:
             if isinstance(item, tuple):
                 kind, value, tok = item
@@ -607,104 +684,131 @@ class _ToAst(Transformer[Token, Any]):
                 misplaced.append(item)
         lo, hi = limits.get("min"), limits.get("max")
         if lo is not None and hi is not None and lo > hi:
-            tok = next(t for t in _tokens(children) if t.type == "GROUP")
             raise _LiteralProblem(
                 f"group `{name}` has min {lo} above its max {hi}",
-                tok,
+                children[0],
                 "the minimum of a group must not be above its maximum",
             )
-        header_end = self.source.find(":", meta.start_pos)
-        header = " ".join(self.source[meta.start_pos : header_end + 1].split())
+        start = children[0].start_pos
+        header_end = self.source.find(":", start)
+        header = " ".join(self.source[start : header_end + 1].split())
         return ast.Group(
             name=name,
             rules=tuple(rules),
             max=hi,
             min=lo,
             text=header,
-            span=_span(meta),
+            span=_span(tree),
             misplaced=tuple(misplaced),
         )
 
     # ---- conditions
 
-    def or_cond(self, meta: Any, children: list[Any]) -> ast.Or:
-        return ast.Or(tuple(_nodes(children)), _span(meta))
+    def not_cond(self, tree: _Node) -> Any:
+        """A condition in parentheses (also `where_cond`), LPAR cond RPAR: the condition
+        itself, whose span leaves the parentheses out. Nested ones are unwrapped in a loop."""
+        inner = tree.children[1]
+        while inner.data in _PARENS:
+            inner = inner.children[1]
+        return self.build(inner)
 
-    def and_cond(self, meta: Any, children: list[Any]) -> ast.And:
-        return ast.And(tuple(_nodes(children)), _span(meta))
+    where_cond = not_cond
 
-    def not_(self, meta: Any, children: list[Any]) -> ast.Not:
-        return ast.Not(_nodes(children)[0], _span(meta))
+    def or_cond(self, tree: _Node) -> ast.Or:
+        # operands with OR between them
+        return ast.Or(tuple(self._build_all(tree.children)), _span(tree))
+
+    def and_cond(self, tree: _Node) -> ast.And:
+        # operands with AND between them
+        return ast.And(tuple(self._build_all(tree.children)), _span(tree))
+
+    def not_(self, tree: _Node) -> ast.Not:
+        _not, operand = tree.children
+        return ast.Not(self.build(operand), _span(tree))
 
     where_not = not_
 
-    def cmp_op(self, meta: Any, children: list[Any]) -> str:
-        op = str(children[0])
-        return {"==": "=", "<>": "!="}.get(op, op)
+    def compare(self, tree: _Node) -> ast.Compare:
+        name, op, value = tree.children  # op: a cmp_op tree of one token
+        name_node = self.build(name)
+        op_text: Any = str(op.children[0])
+        op_text = _CMP_OPS.get(op_text, op_text)
+        return ast.Compare(name_node, op_text, self.build(value), _span(tree))
 
-    def compare(self, meta: Any, children: list[Any]) -> ast.Compare:
-        name, op, value = children
-        return ast.Compare(name, op, value, _span(meta))
+    # The tests below are `name KEYWORD... value(s)`: the name is first, the values last.
 
-    def compare_is(self, meta: Any, children: list[Any]) -> ast.Compare:
-        name, value = _nodes(children)
-        return ast.Compare(name, "=", value, _span(meta))
+    def compare_is(self, tree: _Node) -> ast.Compare:
+        children = tree.children
+        name = self.build(children[0])
+        return ast.Compare(name, "=", self.build(children[-1]), _span(tree))
 
-    def compare_is_not(self, meta: Any, children: list[Any]) -> ast.Compare:
-        name, value = _nodes(children)
-        return ast.Compare(name, "!=", value, _span(meta))
+    def compare_is_not(self, tree: _Node) -> ast.Compare:
+        children = tree.children
+        name = self.build(children[0])
+        return ast.Compare(name, "!=", self.build(children[-1]), _span(tree))
 
-    def in_list(self, meta: Any, children: list[Any]) -> ast.In:
-        name, values = _nodes(children)
-        return ast.In(name, values, False, _span(meta))
+    def in_list(self, tree: _Node) -> ast.In:
+        children = tree.children
+        name = self.build(children[0])
+        return ast.In(name, self.build(children[-1]), False, _span(tree))
 
-    def not_in_list(self, meta: Any, children: list[Any]) -> ast.In:
-        name, values = _nodes(children)
-        return ast.In(name, values, True, _span(meta))
+    def not_in_list(self, tree: _Node) -> ast.In:
+        children = tree.children
+        name = self.build(children[0])
+        return ast.In(name, self.build(children[-1]), True, _span(tree))
 
-    def between(self, meta: Any, children: list[Any]) -> ast.Between:
-        name, low, high = _nodes(children)
-        return ast.Between(name, low, high, False, _span(meta))
+    def between(self, tree: _Node) -> ast.Between:
+        children = tree.children  # ... value AND value
+        name = self.build(children[0])
+        low = self.build(children[-3])
+        high = self.build(children[-1])
+        return ast.Between(name, low, high, False, _span(tree))
 
-    def not_between(self, meta: Any, children: list[Any]) -> ast.Between:
-        name, low, high = _nodes(children)
-        return ast.Between(name, low, high, True, _span(meta))
+    def not_between(self, tree: _Node) -> ast.Between:
+        children = tree.children  # ... value AND value
+        name = self.build(children[0])
+        low = self.build(children[-3])
+        high = self.build(children[-1])
+        return ast.Between(name, low, high, True, _span(tree))
 
-    def _text_test(self, meta: Any, children: list[Any], op: ast.TextOp) -> ast.TextTest:
-        name, value = _nodes(children)
-        return ast.TextTest(name, op, value, _span(meta))
+    def _text_test(self, tree: _Node, op: ast.TextOp) -> ast.TextTest:
+        children = tree.children
+        name = self.build(children[0])
+        return ast.TextTest(name, op, self.build(children[-1]), _span(tree))
 
-    def contains(self, meta: Any, children: list[Any]) -> ast.TextTest:
-        return self._text_test(meta, children, "contains")
+    def contains(self, tree: _Node) -> ast.TextTest:
+        return self._text_test(tree, "contains")
 
-    def starts_with(self, meta: Any, children: list[Any]) -> ast.TextTest:
-        return self._text_test(meta, children, "starts with")
+    def starts_with(self, tree: _Node) -> ast.TextTest:
+        return self._text_test(tree, "starts with")
 
-    def ends_with(self, meta: Any, children: list[Any]) -> ast.TextTest:
-        return self._text_test(meta, children, "ends with")
+    def ends_with(self, tree: _Node) -> ast.TextTest:
+        return self._text_test(tree, "ends with")
 
-    def matches(self, meta: Any, children: list[Any]) -> ast.Matches:
-        name = children[0]
-        tok = children[-1]
+    def matches(self, tree: _Node) -> ast.Matches:
+        name, _matches, tok = tree.children
         text = str(tok)
         close = text.rfind("/")
         pattern = text[1:close].replace("\\/", "/")
         flags = text[close + 1 :]
-        return ast.Matches(name, pattern, flags, _span(meta))
+        return ast.Matches(self.build(name), pattern, flags, _span(tree))
 
-    def is_missing(self, meta: Any, children: list[Any]) -> ast.Presence:
-        return ast.Presence(children[0], False, _span(meta))
+    def is_missing(self, tree: _Node) -> ast.Presence:
+        return ast.Presence(self.build(tree.children[0]), False, _span(tree))
 
-    def is_present(self, meta: Any, children: list[Any]) -> ast.Presence:
-        return ast.Presence(children[0], True, _span(meta))
+    def is_present(self, tree: _Node) -> ast.Presence:
+        return ast.Presence(self.build(tree.children[0]), True, _span(tree))
 
-    def fact(self, meta: Any, children: list[Any]) -> ast.Fact:
-        name = children[0]
+    def fact(self, tree: _Node) -> ast.Fact:
+        # name (where | at_least | at_most | within | since | before | after)*
+        children = tree.children
+        name = self.build(children[0])
+        if len(children) == 1:
+            return ast.Fact(name, None, None, (), _span(tree))
         where: Any = None
         count: ast.Count | None = None
         windows: list[ast.Window] = []
-        for mod in children[1:]:
-            kind, value, tok = mod
+        for kind, value, tok in self._build_all(children[1:]):
             if kind == "where":
                 if where is not None:
                     raise _LiteralProblem(
@@ -723,82 +827,94 @@ class _ToAst(Transformer[Token, Any]):
                 count = value
             else:
                 windows.append(value)
-        return ast.Fact(name, where, count, tuple(windows), _span(meta))
+        return ast.Fact(name, where, count, tuple(windows), _span(tree))
 
-    def prop_fact(self, meta: Any, children: list[Any]) -> ast.Fact:
-        return ast.Fact(children[0], span=_span(meta))
+    def prop_fact(self, tree: _Node) -> ast.Fact:
+        return ast.Fact(self.build(tree.children[0]), span=_span(tree))
 
-    def where(self, meta: Any, children: list[Any]) -> tuple[str, Any, Token]:
-        return ("where", _nodes(children)[0], children[0])
+    def where(self, tree: _Node) -> tuple[str, Any, Token]:
+        keyword, cond = tree.children
+        return ("where", self.build(cond), keyword)
 
-    def _count(self, meta: Any, children: list[Any], op: Any) -> tuple[str, ast.Count, Token]:
-        tok = children[-1]
+    def _count(self, tree: _Node, op: Any) -> tuple[str, ast.Count, Token]:
+        keyword, _least_or_most, tok, _times = tree.children
         value = _decimal(tok)
         if value != value.to_integral_value() or value < 0:
             raise _LiteralProblem(
                 f"`{tok}` is not a whole number of times", tok, "write a whole number like 3"
             )
-        return ("count", ast.Count(op, int(value), _span(meta)), children[0])
+        return ("count", ast.Count(op, int(value), _span(tree)), keyword)
 
-    def at_least(self, meta: Any, children: list[Any]) -> tuple[str, ast.Count, Token]:
-        return self._count(meta, children, "at least")
+    def at_least(self, tree: _Node) -> tuple[str, ast.Count, Token]:
+        return self._count(tree, "at least")
 
-    def at_most(self, meta: Any, children: list[Any]) -> tuple[str, ast.Count, Token]:
-        return self._count(meta, children, "at most")
+    def at_most(self, tree: _Node) -> tuple[str, ast.Count, Token]:
+        return self._count(tree, "at most")
 
-    def _window(self, meta: Any, children: list[Any], kind: Any) -> tuple[str, Any, Token]:
-        value = children[-1]
-        if isinstance(value, Token):
-            value = _parse_datetime(value) if value.type == "DATETIME" else _parse_date(value)
-        return ("window", ast.Window(kind, value, _span(meta)), children[0])
+    def _window(self, tree: _Node, kind: Any) -> tuple[str, Any, Token]:
+        keyword, value = tree.children  # WITHIN duration, or SINCE etc. DATE | DATETIME
+        if type(value) is not Token:
+            moment: Any = self.build(value)
+        elif value.type == "DATETIME":
+            moment = _parse_datetime(value)
+        else:
+            moment = _parse_date(value)
+        return ("window", ast.Window(kind, moment, _span(tree)), keyword)
 
-    def within(self, meta: Any, children: list[Any]) -> tuple[str, Any, Token]:
-        return self._window(meta, children, "within")
+    def within(self, tree: _Node) -> tuple[str, Any, Token]:
+        return self._window(tree, "within")
 
-    def since(self, meta: Any, children: list[Any]) -> tuple[str, Any, Token]:
-        return self._window(meta, children, "since")
+    def since(self, tree: _Node) -> tuple[str, Any, Token]:
+        return self._window(tree, "since")
 
-    def before(self, meta: Any, children: list[Any]) -> tuple[str, Any, Token]:
-        return self._window(meta, children, "before")
+    def before(self, tree: _Node) -> tuple[str, Any, Token]:
+        return self._window(tree, "before")
 
-    def after(self, meta: Any, children: list[Any]) -> tuple[str, Any, Token]:
-        return self._window(meta, children, "after")
+    def after(self, tree: _Node) -> tuple[str, Any, Token]:
+        return self._window(tree, "after")
 
     # ---- names and values
 
-    def name(self, meta: Any, children: list[Any]) -> ast.Name:
+    def name(self, tree: _Node) -> ast.Name:
+        # WORD and BACKTICKED tokens, with DOT tokens between the segments
+        children: list[Token] = tree.children
         parts = []
-        for child in children:
-            if isinstance(child, Token):  # BACKTICKED
-                parts.append(ast.NamePart(str(child)[1:-1], exact=True))
+        words: list[str] = []
+        for tok in children:
+            kind = tok.type
+            if kind == "WORD":
+                words.append(tok)
+            elif kind == "DOT":
+                if words:
+                    parts.append(ast.NamePart(" ".join(words)))
+                    words = []
             else:
-                parts.append(child)
-        return ast.Name(tuple(parts), _span(meta))
+                parts.append(ast.NamePart(tok[1:-1], exact=True))
+        if words:
+            parts.append(ast.NamePart(" ".join(words)))
+        return ast.Name(tuple(parts), _token_span(children[0], children[-1]))
 
-    def words(self, meta: Any, children: list[Any]) -> ast.NamePart:
-        return ast.NamePart(" ".join(str(c) for c in children))
+    def number(self, tree: _Node) -> Decimal:
+        return _decimal(tree.children[0])
 
-    def number(self, meta: Any, children: list[Any]) -> Decimal:
-        return _decimal(children[0])
+    def string(self, tree: _Node) -> str:
+        tok = tree.children[0]
+        return unescape(tok[1:-1], tok)
 
-    def string(self, meta: Any, children: list[Any]) -> str:
-        tok = children[0]
-        return unescape(str(tok)[1:-1], tok)
+    def date(self, tree: _Node) -> dt.date:
+        return _parse_date(tree.children[0])
 
-    def date(self, meta: Any, children: list[Any]) -> dt.date:
-        return _parse_date(children[0])
+    def datetime(self, tree: _Node) -> dt.datetime:
+        return _parse_datetime(tree.children[0])
 
-    def datetime(self, meta: Any, children: list[Any]) -> dt.datetime:
-        return _parse_datetime(children[0])
-
-    def true(self, meta: Any, children: list[Any]) -> bool:
+    def true(self, tree: _Node) -> bool:
         return True
 
-    def false(self, meta: Any, children: list[Any]) -> bool:
+    def false(self, tree: _Node) -> bool:
         return False
 
-    def duration(self, meta: Any, children: list[Any]) -> ast.Duration:
-        number, unit = children
+    def duration(self, tree: _Node) -> ast.Duration:
+        number, unit = tree.children
         amount = _decimal(number)
         if amount < 0:
             raise _LiteralProblem(
@@ -806,5 +922,31 @@ class _ToAst(Transformer[Token, Any]):
             )
         return ast.Duration(amount, _unit(unit))
 
-    def list(self, meta: Any, children: list[Any]) -> ast.ListValue:
-        return ast.ListValue(tuple(_nodes(children)), _span(meta))
+    def list(self, tree: _Node) -> ast.ListValue:
+        # LSQB, values with COMMA between (and maybe after) them, RSQB
+        return ast.ListValue(tuple(self._build_all(tree.children)), _span(tree))
+
+
+@functools.cache
+def _node_names() -> dict[Any, str]:
+    """The names Lark gives tree nodes (rule names and aliases), each as the very object Lark
+    puts in ``Tree.data`` (some are Lark Tokens, whose ``==`` is slow): looking a node up by
+    it is then an identity check."""
+    names: dict[Any, str] = {}
+    for rule in _lark().rules:
+        key = rule.alias or rule.origin.name
+        names.setdefault(key, str(key))
+    return names
+
+
+#: The tree nodes _Builder has a method for: every rule and alias of the grammar that Lark does
+#: not inline (`cmp_op` is read by `compare`).
+_HANDLED = frozenset({
+    "start", "when_rule", "per_rule", "cap", "decay", "label", "disqualify", "stage_name",
+    "stage", "define", "group_name", "group_max", "group_min", "group", "not_cond", "where_cond",
+    "or_cond", "and_cond", "not_", "where_not", "compare", "compare_is", "compare_is_not",
+    "in_list", "not_in_list", "between", "not_between", "contains", "starts_with", "ends_with",
+    "matches", "is_missing", "is_present", "fact", "prop_fact", "where", "at_least", "at_most",
+    "within", "since", "before", "after", "name", "number", "string", "date", "datetime",
+    "true", "false", "duration", "list",
+})  # fmt: skip

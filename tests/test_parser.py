@@ -136,11 +136,14 @@ def test_grammar_builds_under_lark_strict_mode() -> None:
     )
 
 
-def test_parser_is_lalr_with_contextual_lexer_and_positions() -> None:
+def test_parser_is_lalr_with_contextual_lexer_and_every_token_kept() -> None:
     options = lark_parser().options
     assert options.parser == "lalr"
     assert options.lexer == "contextual"
-    assert options.propagate_positions
+    assert isinstance(options.postlex, _Indenter)
+    # Spans are worked out from the tokens (brackets and keywords included), so none may be
+    # dropped from the tree.
+    assert options.keep_all_tokens
 
 
 def test_guiding_example_parses_into_three_statements(guiding_example: str) -> None:
@@ -811,6 +814,96 @@ def test_spans_after_a_semicolon() -> None:
     _, stage = statements("+1 when a; MQL at 5")
     assert isinstance(stage, Stage)
     assert (stage.span.line, stage.span.column) == (1, 12)
+
+
+def _span_texts(source: str) -> dict[str, list[str]]:
+    """The source text of every node with a span in the condition of ``+1 when <source>``, by
+    the kind of node."""
+    parsed = parse(f"+1 when {source}")
+    rule = parsed.statements[0]
+    assert isinstance(rule, ScoreRule)
+    found: dict[str, list[str]] = {}
+    todo: list[object] = [rule.condition]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, tuple):
+            todo.extend(node)
+        elif attrs.has(type(node)):
+            span = getattr(node, "span", None)
+            if isinstance(span, ast.Span):
+                found.setdefault(type(node).__name__, []).append(span.text(parsed.source))
+            todo.extend(getattr(node, f.name) for f in attrs.fields(type(node)) if f.name != "span")
+    return found
+
+
+@pytest.mark.parametrize(
+    ("condition", "kind", "texts"),
+    [
+        # A condition starts at its first operand's opening bracket and ends at its last
+        # operand's closing one; a parenthesised condition's own span leaves them out.
+        ("(a or b) and c", "And", ["(a or b) and c"]),
+        ("(a or b) and c", "Or", ["a or b"]),
+        ("c or (a and (b))", "Or", ["c or (a and (b))"]),
+        ("not (a or b)", "Not", ["not (a or b)"]),
+        ("((not a))", "Not", ["not a"]),
+        ('x in ["a", "b",]', "In", ['x in ["a", "b",]']),
+        ('x in ["a", "b",]', "ListValue", ['["a", "b",]']),
+        ("x not in []", "ListValue", ["[]"]),
+        ("x between 1 and 5", "Between", ["x between 1 and 5"]),
+        ("job  title >= 3", "Name", ["job  title"]),
+        ("a.`b c`.d e = 1", "Name", ["a.`b c`.d e"]),
+        ("e at least 3 times within 14 days", "Fact", ["e at least 3 times within 14 days"]),
+        ("e at least 3 times within 14 days", "Count", ["at least 3 times"]),
+        ("e at least 3 times within 14 days", "Window", ["within 14 days"]),
+        ("e where (p = 1 or q) and f", "Fact", ["e where (p = 1 or q)", "f", "q"]),
+        ("e where not p", "Not", ["not p"]),
+        ("t matches /a\\/b/i", "Matches", ["t matches /a\\/b/i"]),
+        ("t is not missing", "Presence", ["t is not missing"]),
+    ],
+)
+def test_condition_spans_cover_their_brackets_and_keywords(
+    condition: str, kind: str, texts: list[str]
+) -> None:
+    assert sorted(_span_texts(condition)[kind]) == sorted(texts)
+
+
+def test_statement_spans_and_texts() -> None:
+    source = (
+        "define  hot as (a or b)\n"
+        "disqualify when x = 1 because \"no\"\n"
+        "+5 per  visits, up to 20 as \"Visits\"\n"
+        "SQL at 80 when (a)\n"
+    )
+    parsed = parse(source)
+    define, _, per, stage = parsed.statements
+    texts = [s.span.text(parsed.source) for s in parsed.statements]
+    assert texts == [
+        "define  hot as (a or b)",
+        'disqualify when x = 1 because "no"',
+        '+5 per  visits, up to 20 as "Visits"',
+        "SQL at 80 when (a)",
+    ]
+    assert isinstance(define, Define)
+    assert define.text == "define hot as (a or b)"
+    assert isinstance(per, ScoreRule)
+    assert per.text == '+5 per visits, up to 20 as "Visits"'
+    assert per.what == "per visits"
+    assert (stage.span.line, stage.span.column, stage.span.end_line) == (4, 1, 4)
+
+
+def test_score_rule_named_by_its_condition_without_outer_parentheses() -> None:
+    (found,) = parse("+1 when (a  and b)").statements
+    assert isinstance(found, ScoreRule)
+    assert found.what == "a and b"
+
+
+def test_group_header_text_and_span() -> None:
+    source = "group `fit`  max 50 min 5:\n    +1 when a\n    +2 when b\nMQL at 5\n"
+    group, stage = parse(source).statements
+    assert isinstance(group, Group)
+    assert group.text == "group `fit` max 50 min 5:"
+    assert (group.span.line, group.span.column) == (1, 1)
+    assert (stage.span.line, stage.span.column) == (4, 1)
 
 
 def test_filename_is_kept_on_the_tree() -> None:
