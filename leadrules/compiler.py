@@ -340,24 +340,15 @@ class _Generator:
             (ast.Presence, ast.Compare, ast.In, ast.Between, ast.TextTest, ast.Matches, ast.Fact),
         )
         c = self.code
+        if not self.full:
+            c(f"t = {self.leaf_value(node, env)}")
+            return
         slot = self.slots[node.name]
         v = f"v{slot}"
         node_name = self.const(node, "n")
         test = self.const(medium(node), "m")
         fast = self.fast_path(node, v, env.texts.get(slot), env.ints.get(slot))
         event = isinstance(node, ast.Fact)  # a name the lead lacks is an event
-        if not self.full:
-            rare = f"_rare(S, {env.line}, {node_name}, {test}, {v})"
-            if fast is None:
-                expression = rare
-            elif fast[0] == "True":
-                expression = fast[1]
-            else:
-                expression = f"{fast[1]} if {fast[0]} else {rare}"
-            if event:
-                expression = f"_evf(S, {env.line}, {node_name}) if {v} is _M else {expression}"
-            c(f"t = {expression}")
-            return
         c("x = None")
         if event:
             c(f"if {v} is _M:")
@@ -372,6 +363,25 @@ class _Generator:
         shown = f"None if {v} is _M else {v}" if isinstance(node, ast.Presence) else v
         c("if x is None:")
         c(f"    x = {missing} if t is None else (({str(node.name)!r}, {shown}),)")
+
+    def leaf_value(self, node: ast.Cond, env: _Env) -> str:
+        """When scoring: an expression giving one test's Kleene value (inline for the class
+        of value it usually meets, else ``_rare``, which handles any value as the reference)."""
+        assert isinstance(node, Leaf)
+        slot = self.slots[node.name]
+        v = f"v{slot}"
+        node_name = self.const(node, "n")
+        rare = f"_rare(S, {env.line}, {node_name}, {self.const(medium(node), 'm')}, {v})"
+        fast = self.fast_path(node, v, env.texts.get(slot), env.ints.get(slot))
+        if fast is None:
+            expression = rare
+        elif fast[0] == "True":
+            expression = fast[1]
+        else:
+            expression = f"{fast[1]} if {fast[0]} else {rare}"
+        if isinstance(node, ast.Fact):  # a name the lead lacks is an event
+            expression = f"_evf(S, {env.line}, {node_name}) if {v} is _M else {expression}"
+        return expression
 
     def fast_path(
         self, node: ast.Cond, v: str, text: str | None, number: str | None = None
@@ -501,8 +511,12 @@ class _Generator:
 
         if found is None or not isinstance(node, (ast.And, ast.Or, ast.Not, ast.Fact)):
             # No plain form; or a single test, whose inline Kleene code is one line, as fast.
-            self.cond(node, env)
-            with c.block("if t is True:"):
+            if isinstance(node, (ast.And, ast.Or, ast.Not, ast.DefRef)):
+                self.cond(node, env)
+                header = "if t is True:"
+            else:
+                header = f"if ({self.leaf_value(node, env)}) is True:"
+            with c.block(header):
                 for line in then:
                     c(line)
             return
