@@ -43,6 +43,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import ast
+from . import compiled_runtime as rt
 from . import result as _result_module
 from .checker import CheckedGroup, CheckedRules
 from .compiled_runtime import (
@@ -269,31 +270,31 @@ class _Generator:
                     c(f"    {s} = t")
             c(f"t = {s}")
             return
-        # The explanation: the reference's lists of evidence and unknowns.
+        # The explanation: the reference's lists of evidence and unknowns, and the evidence
+        # of the operand that settled it (None while none has).
         ev, un, xs = self.var("e"), self.var("u"), self.var("x")
-        c(f"{s} = {not stop}")
+        c(f"{xs} = None")
         c(f"{ev} = []")
         c(f"{un} = []")
         for i, operand in enumerate(node.operands):
-            guard = f"if {s} is not {stop_value}:" if i else "if True:"
-            with c.block(guard):
-                self.cond(operand, env, depth + 1)
-                c(f"if t is {stop_value}:")
-                c(f"    {s} = {stop_value}")
-                c(f"    {xs} = x")
-                c("elif t is None:")
-                c(f"    {un}.extend(x)")
-                c("else:")
-                c(f"    {ev}.extend(x)")
-        c(f"if {s} is {stop_value}:")
-        c(f"    t = {stop_value}")
-        c(f"    x = {xs}")
+            if i:
+                c(f"if {xs} is None:")
+                c.depth += 1
+            self.cond(operand, env, depth + 1)
+            c(f"if t is {stop_value}:")
+            c(f"    {xs} = x")
+            c("elif t is None:")
+            c(f"    {un}.extend(x)")
+            c("else:")
+            c(f"    {ev}.extend(x)")
+            if i:
+                c.depth -= 1
+        c(f"if {xs} is not None:")
+        c(f"    t, x = {stop_value}, {xs}")
         c(f"elif {un}:")
-        c("    t = None")
-        c(f"    x = tuple({un})")
+        c(f"    t, x = None, tuple({un})")
         c("else:")
-        c(f"    t = {not stop}")
-        c(f"    x = tuple({ev})")
+        c(f"    t, x = {not stop}, tuple({ev})")
 
     def defref(self, node: ast.DefRef, env: _Env) -> None:
         c = self.code
@@ -334,7 +335,7 @@ class _Generator:
 
     def leaf(self, node: ast.Cond, env: _Env) -> None:
         """One test: inline for the class of value it usually meets, else ``_rare`` (when
-        scoring) or ``_erare`` (when explaining), which handle any value as the reference."""
+        scoring) or ``_xrare`` (when explaining), which handle any value as the reference."""
         assert isinstance(
             node,
             (ast.Presence, ast.Compare, ast.In, ast.Between, ast.TextTest, ast.Matches, ast.Fact),
@@ -349,20 +350,32 @@ class _Generator:
         test = self.const(medium(node), "m")
         fast = self.fast_path(node, v, env.texts.get(slot), env.ints.get(slot))
         event = isinstance(node, ast.Fact)  # a name the lead lacks is an event
-        c("x = None")
-        if event:
-            c(f"if {v} is _M:")
-            c(f"    t, x = _eo(X, {node_name})")
-        if fast is not None:
-            c(f"{'elif' if event else 'if'} {fast[0]}:")
-            c(f"    t = {fast[1]}")
-        if fast is None or fast[0] != "True":
-            c("else:" if fast is not None or event else "if True:")
-            c(f"    t, x = _erare(S, {node_name}, {test}, {v})")
+        # The explanation: ``x`` is the evidence ((name, value) pairs, or Evidence from the
+        # reference's paths) when ``t`` is decided, the unknowns when it is None.
         missing = self.const((Unknown(str(node.name), "missing"),), "um")
         shown = f"None if {v} is _M else {v}" if isinstance(node, ast.Presence) else v
-        c("if x is None:")
-        c(f"    x = {missing} if t is None else (({str(node.name)!r}, {shown}),)")
+        usual = f"x = {missing} if t is None else (({str(node.name)!r}, {shown}),)"
+        rare = f"t, x = _xrare(S, {node_name}, {test}, {v}, {missing})"
+        branches: list[tuple[str, list[str]]] = []
+        if event:
+            branches.append((f"{v} is _M", [f"t, x = _xeo(X, {node_name})"]))
+        if fast is not None:
+            branches.append((fast[0], [f"t = {fast[1]}", usual]))
+        if fast is None or fast[0] != "True":
+            branches.append(("True", [rare]))
+        for i, (condition, body) in enumerate(branches):
+            if condition == "True":  # the rest: unconditionally, or as the last branch
+                if i:
+                    c("else:")
+                    c.depth += 1
+                for line in body:
+                    c(line)
+                if i:
+                    c.depth -= 1
+                break
+            c(f"{'elif' if i else 'if'} {condition}:")
+            for line in body:
+                c(f"    {line}")
 
     def leaf_value(self, node: ast.Cond, env: _Env) -> str:
         """When scoring: an expression giving one test's Kleene value (inline for the class
@@ -823,123 +836,282 @@ class _Generator:
                     c(f"nth = {self.const(stage.threshold, 'd')}")
 
     # ---- the explanation
+    #
+    # ``_explain(V, now, X)`` rebuilds the Result's parts from the values the scoring read
+    # (``X``: what the reference's paths recorded). The part of one rule, disqualify rule or
+    # stage condition is read from a memo kept by the *keys* of the values it reads (see
+    # compiled_runtime: equal plain values make equal, shareable parts), and made by a unit of
+    # its own, ``f(V, S, X, key)``, only when the memo lacks it. A unit decides the condition
+    # with the reference's code at first, and compiles it once the memo has lacked
+    # COMPILE_AFTER parts: a big rule file is compiled only where it keeps meeting new values.
 
     def explain_function(self) -> None:
         c = self.code
-        defs = len(self.rules.definitions)
-        names = sorted(self.slots.items(), key=lambda item: item[1])
+        rules = self.rules
+        self.ns.update(rt.explain_names(rules, self.slots))
+        self.unit_lock = threading.Lock()
+        self.compiled_units: dict[str, Callable[..., Any]] = {}
+        memos = len(rules.score_rules) + len(rules.disqualifications) + len(rules.stages)
+        self.memo_size = rt.memo_size(memos + len(rules.items))
+        plans: dict[int, tuple[list[int], tuple[int, ...]] | None] = {}
+        conditions = [r.condition for r in rules.score_rules if r.decay is None]
+        conditions += [dq.condition for dq in rules.disqualifications]
+        conditions += [s.condition for s in rules.stages]
+        for condition in conditions:
+            if condition is not None:
+                plans[id(condition)] = self.key_plan(condition)
+        keyed = sorted({slot for plan in plans.values() if plan for slot in plan[0]})
+        defs = len(rules.definitions)
+        names = sorted(self.slots.values())
+        zero = "0" if self.int_points else "_ZERO"
         with c.block("def _explain(V, now, X):"):
             if names:
-                c(f"({''.join(f'v{slot}, ' for _, slot in names)}) = V")
+                c(f"({''.join(f'v{slot}, ' for slot in names)}) = V")
             c(f"S = [None, V, now, X{', _NY' * defs}]")
+            for slot in keyed:
+                v = f"v{slot}"
+                c(
+                    f"k{slot} = {v} if (q := {v}.__class__) is str and len({v}) <= "
+                    f"{rt.KEY_TEXT_MAX} or q is int and -_KB < {v} < _KB else _xkey({v})"
+                )
             c("C = []  # contributions")
             c("K = []  # clamps")
             c("U = []  # undecided")
-            c("G = {}  # groups")
-            c("score = _ZERO")
-            for item in self.rules.items:
-                if isinstance(item, CheckedGroup):
-                    c("sub = _ZERO")
-                    for rule in item.rules:
-                        self.explain_rule(rule, item.name, "sub")
-                    c(f"cl = _group_clamp({self.const(item, 'group')}, sub, C, K)")
-                    c(f"G[{item.name!r}] = cl")
-                    c("score += cl")
-                else:
-                    self.explain_rule(item, None, "score")
             c("D = []  # disqualifications")
-            for dq in self.rules.disqualifications:
-                self.cond(dq.condition, _Env("0", "now"))
-                dq_name = self.const(dq, "dq")
-                with c.block("if t is True:"):
-                    c(
-                        f"D.append(_dq({(dq.reason or dq.text)!r}, {dq.span.line}, "
-                        f"{dq.span.column}, _evs(x), {dq.text!r}))"
-                    )
-                with c.block("elif t is None:"):
-                    c(
-                        f"U.append(_undecided('disqualify', {(dq.reason or dq.text)!r}, "
-                        f"{dq_name}.span, x))"
-                    )
-            c("O = []  # stage outcomes")
-            for stage in self.rules.stages:
-                threshold = self.const(stage.threshold, "d")
-                if stage.condition is None:
-                    c("t = None")
-                    c(f"reached = score >= {threshold}")
+            c(f"score = {zero}")
+            groups: list[str] = []
+            for item in rules.items:
+                if isinstance(item, CheckedGroup):
+                    c(f"# group {item.name!r}")
+                    c(f"sub = {zero}")
+                    for rule in item.rules:
+                        self.explain_rule(rule, item.name, "sub", plans)
+                    limits = []
+                    if item.max is not None:
+                        limits.append(f"sub > {self.number(item.max)}")
+                    if item.min is not None:
+                        limits.append(f"sub < {self.number(item.min)}")
+                    if limits:
+                        limiter = self.const(rt.group_limiter(item, self.memo_size), "xg")
+                        c(f"if {' or '.join(limits)}:")
+                        c(f"    sub = {limiter}(sub, C, K)")
+                    g = f"g{len(groups)}"
+                    c(f"{g} = _Dec(sub) if sub.__class__ is int else sub")
+                    c("score += sub")
+                    groups.append(f"{item.name!r}: {g}, ")
                 else:
-                    self.cond(stage.condition, _Env("0", "now"))
-                    with c.block("if t is None:"):
-                        c(
-                            f"U.append(_undecided('stage', {stage.text!r}, "
-                            f"{self.const(stage, 'stage')}.span, x))"
-                        )
-                    c(f"reached = score >= {threshold} and t is True")
-                c(
-                    f"O.append(_stage_out({stage.name!r}, {threshold}, reached, t, "
-                    f"{stage.span.line}, {stage.span.column}))"
+                    self.explain_rule(item, None, "score", plans)
+            for dq in rules.disqualifications:
+                c(f"# disqualify, line {dq.span.line}")
+                label = dq.reason or dq.text
+                disqualified = rt.disqualification_maker(
+                    label, dq.span.line, dq.span.column, dq.text
                 )
-            c("return (tuple(D), tuple(C), _frozen(G), tuple(U), tuple(K), tuple(O))")
+                self.explain_part(
+                    dq.condition,
+                    plans[id(dq.condition)],
+                    disqualified,
+                    "disqualify",
+                    label,
+                    dq.span,
+                )
+                c("if o.__class__ is _xD:")
+                c("    D.append(o)")
+                c("elif o is not _NO:")
+                c("    U.append(o)")
+            outcomes = []
+            for i, stage in enumerate(rules.stages):
+                c(f"# stage {stage.name!r}")
+                reached, unknown, false = rt.stage_outcomes(stage)
+                test = f"{self.const(reached, 'xs')}[score >= {self.number(stage.threshold)}]"
+                if stage.condition is None:
+                    c(f"o{i} = {test}")
+                else:
+                    self.explain_part(
+                        stage.condition,
+                        plans[id(stage.condition)],
+                        None,
+                        "stage",
+                        stage.text,
+                        stage.span,
+                        "p",
+                    )
+                    c("t, o = p")
+                    c("if o is not None:")
+                    c("    U.append(o)")
+                    c(
+                        f"o{i} = {test} if t is True else {self.const(unknown, 'xs')} "
+                        f"if t is None else {self.const(false, 'xs')}"
+                    )
+                outcomes.append(f"o{i}, ")
+            c(
+                "return (tuple(D), tuple(C), "
+                f"_xfrozen({{{''.join(groups)}}}), tuple(U), tuple(K), ({''.join(outcomes)}))"
+            )
 
-    def explain_rule(self, rule: ast.ScoreRule, group: str | None, total: str) -> None:
+    def explain_rule(
+        self,
+        rule: ast.ScoreRule,
+        group: str | None,
+        total: str,
+        plans: dict[int, tuple[list[int], tuple[int, ...]] | None],
+    ) -> None:
         c = self.code
-        rule_name = self.const(rule, "rule")
-        label = repr(rule.display)
-        where = f"{group!r}, {rule.span.line}, {rule.span.column}"
+        label = rule.display
         c(f"# line {rule.span.line}")
         if rule.per is not None:
-            fact = rule.per
-            v = f"v{self.slots[fact.name]}"
-            if not fact.has_modifiers:
-                c(f"if {v}.__class__ is int and {_UNITS.format(v=v)}:")
-                c.depth += 1
-                c(f"f = _units({self.const(rule.points, 'd')}, {v})")
-                with c.block("if f:"):
-                    if rule.cap is not None:
-                        cap = self.const(rule.cap, "d")
-                        c("u = None")
-                        with c.block(f"if abs(f) > {cap}:"):
-                            c("u = f")
-                            c(f"f = {cap} if f > 0 else {self.const(-rule.cap, 'd')}")
-                    else:
-                        c("u = None")
-                    c(
-                        f"got = _contrib(f, {label}, {where}, "
-                        f"(_ev({str(fact.name)!r}, {v}),), 'rule', {rule.text!r}, _Dec({v}), "
-                        "u, None)"
-                    )
-                    c("C.append(got)")
-                    c("if u is not None:")
-                    c("    K.extend(_rule_clamp(got))")
-                    c(f"{total} += f")
-                c.depth -= 1
-                c("else:")
-                c.depth += 1
-            c(f"got = X[{id(rule)}]")
-            with c.block("if got.__class__ is _Contribution:"):
-                c("C.append(got)")
-                c("K.extend(_rule_clamp(got))")
-                c(f"{total} += got.points")
-            with c.block("elif got is not None:"):
-                c("U.append(got)")
-            if not fact.has_modifiers:
-                c.depth -= 1
+            self.explain_per(rule, group, total)
             return
         assert rule.condition is not None
-        self.cond(rule.condition, _Env("0", "now"))
-        with c.block("if t is None:"):
-            c(f"U.append(_undecided('score rule', {label}, {rule_name}.span, x))")
-        with c.block("elif t:"):
-            if rule.decay is not None:
+        if rule.decay is not None:
+            # The points decay with the age of the events: as the scoring recorded them.
+            undecided = rt.undecided_maker("score rule", label, rule.span)
+            self.cond(rule.condition, _Env("0", "now"))
+            c("if t is None:")
+            c(f"    o = {self.const(undecided, 'xu')}(x)")
+            c("elif not t:")
+            c("    o = _NO")
+            with c.block("else:"):
                 c(f"p, decay = X[{id(rule)}]")
-            else:
-                c(f"p = {self.const(rule.points, 'd')}")
-                c("decay = None")
-            c(
-                f"C.append(_contrib(p, {label}, {where}, _evs(x), 'rule', {rule.text!r}, "
-                "None, None, decay))"
+                c(
+                    f"o = _xcontrib(p, {label!r}, {group!r}, {rule.span.line}, "
+                    f"{rule.span.column}, _xevs(x), 'rule', {rule.text!r}, None, None, decay)"
+                )
+            points = "o.points"
+        else:
+            make = rt.contribution_maker(
+                rule.points, label, group, rule.span.line, rule.span.column, rule.text
             )
-            c(f"{total} += p")
+            plan = plans[id(rule.condition)]
+            self.explain_part(rule.condition, plan, make, "score rule", label, rule.span)
+            points = repr(int(rule.points)) if self.int_points else self.const(rule.points, "d")
+        c("if o.__class__ is _xC:")
+        c("    C.append(o)")
+        c(f"    {total} += {points}")
+        c("elif o is not _NO:")
+        c("    U.append(o)")
+
+    def explain_per(self, rule: ast.ScoreRule, group: str | None, total: str) -> None:
+        """A `per` rule: a field holding a whole number inline (its part kept by that number),
+        anything else as the scoring's reference path recorded it."""
+        c = self.code
+        fact = rule.per
+        assert fact is not None
+        v = f"v{self.slots[fact.name]}"
+        if not fact.has_modifiers:
+            memo: dict[int, Any] = {}
+            part = self.const(rt.units_part(rule, group, memo, self.memo_size), "xp")
+            c(f"if {v}.__class__ is int and {_UNITS.format(v=v)}:")
+            c(f"    o = {self.const(memo, 'xo')}.get({v}) or {part}({v})")
+            c("    if o is not _NO:")
+            c("        C.append(o[0])")
+            if rule.cap is not None:
+                c("        K.extend(o[1])")
+            c(f"        {total} += o[2]")
+            c("else:")
+            c.depth += 1
+        c(f"got = X[{id(rule)}]")
+        with c.block("if got.__class__ is _xC:"):
+            c("C.append(got)")
+            c("K.extend(_xrc(got))")
+            c(f"{total} += got.points")
+        with c.block("elif got is not None:"):
+            c("U.append(got)")
+        if not fact.has_modifiers:
+            c.depth -= 1
+
+    def key_plan(self, node: ast.Cond) -> tuple[list[int], tuple[int, ...]] | None:
+        """The slots whose keys make the memo key of ``node``'s part (definitions included),
+        and the positions among them of values an absent one of which is an event; None when
+        the part depends on more than those values (a time window, or an event's count or
+        `where`)."""
+        slots: set[int] = set()
+        events: set[int] = set()
+        seen: set[int] = set()
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, (ast.And, ast.Or)):
+                stack.extend(item.operands)
+            elif isinstance(item, ast.Not):
+                stack.append(item.operand)
+            elif isinstance(item, ast.DefRef):
+                if id(item.definition) not in seen:
+                    seen.add(id(item.definition))
+                    stack.append(item.definition.condition)
+            else:
+                slot = self.slots[item.name]
+                if isinstance(item, ast.Fact):
+                    if item.has_modifiers:
+                        return None
+                    events.add(slot)
+                slots.add(slot)
+        ordered = sorted(slots)
+        return ordered, tuple(i for i, slot in enumerate(ordered) if slot in events)
+
+    def explain_part(
+        self,
+        node: ast.Cond,
+        plan: tuple[list[int], tuple[int, ...]] | None,
+        fired: Callable[[tuple[Any, ...]], Any] | None,
+        kind: str,
+        label: str,
+        span: ast.Span,
+        target: str = "o",
+    ) -> None:
+        """A line setting ``target`` to the part of the rule with condition ``node`` (see
+        compiled_runtime.part_maker): from its memo, else from its unit (see
+        compiled_runtime.cold_unit; :meth:`compile_unit` compiles it)."""
+        c = self.code
+        unit = f"_{self.var('xf')}"
+        if plan is None:
+            part = rt.part_maker(fired, kind, label, span, None)
+            c(f"{target} = {unit}(V, S, X, _NK)")
+        else:
+            slots, events = plan
+            memo: dict[Any, Any] = {}
+            part = rt.part_maker(
+                fired, kind, label, span, memo, self.memo_size, len(slots) == 1, events
+            )
+            if len(slots) == 1:
+                get = key = f"k{slots[0]}"
+            else:
+                key = "kk"
+                get = f"(kk := ({''.join(f'k{slot}, ' for slot in slots)}))"
+            c(f"{target} = {self.const(memo, 'xo')}.get({get}) or {unit}(V, S, X, {key})")
+        part_name = self.const(part, "xk")
+
+        def compiled() -> Callable[..., Any]:
+            return self.compile_unit(unit, node, part_name)
+
+        self.ns[unit] = rt.cold_unit(self.rules, self.slots, node, part, compiled)
+
+    def compile_unit(self, name: str, node: ast.Cond, part: str) -> Callable[..., Any]:
+        """Compiles the unit ``name``: ``name(V, S, X, k)``, the part ``part(k, t, x)`` for
+        ``node`` decided by generated code, and binds it in the namespace in place of the
+        cold unit (the explanation's code calls it from then on)."""
+        with self.unit_lock:
+            function = self.compiled_units.get(name)
+            if function is not None:
+                return function
+            outer, first = self.code, len(self.units)
+            self.code = _Code()
+            with self.code.block(f"def {name}(V, S, X, k):"):
+                for slot in sorted({self.slots[leaf.name] for leaf in _leaves(node)}):
+                    self.code(f"v{slot} = V[{slot}]")
+                self.cond(node, _Env("0", "now"))
+                self.code(f"return {part}(k, t, x)")
+            source = "\n".join(u.text() for u in [self.code, *self.units[first:]])
+            self.code = outer
+            filename = f"<leadrules-compiled:{self.rules.file.filename}#{next(_COUNTER)}>"
+            code = compile(source, filename, "exec")
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            # As in _Compiled._build: source generated from the checked tree, defining functions.
+            exec(code, self.ns)  # noqa: S102
+            compiled: Callable[..., Any] = self.ns[name]
+            weakref.finalize(compiled, linecache.cache.pop, filename, None)
+            self.compiled_units[name] = compiled
+            return compiled
 
 
 def _slots(rules: CheckedRules) -> dict[ast.Name, int]:
