@@ -39,7 +39,6 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any
 
 from . import ast
@@ -52,24 +51,15 @@ from .compiled_runtime import (
     MAX_KEY_PLANS,
     SLOW,
     Context,
-    Replay,
     attrs_view,
-    contribution,
-    disqualification,
-    evidence,
-    evidences,
     key_plan,
     medium,
     norm_lookup,
     path_lookup,
-    stage_outcome,
 )
 from .evaluator import (
     MAX_UNITS,
     Unknown,
-    _rule_clamp,
-    _undecided,
-    apply_group_limits,
     evaluate_checked,
     unit_points,
 )
@@ -1188,9 +1178,6 @@ class _Compiled:
                 found = state[0] = Context(rules, state[1], state[2])
             return found
 
-        def slow(state: list[Any], line: int, node: ast.Cond) -> Any:
-            return context(state).leaf(line, node)
-
         def event_fact(state: list[Any], line: int, node: ast.Fact) -> Any:
             return context(state).event_fact(line, node)
 
@@ -1243,25 +1230,6 @@ class _Compiled:
                 return event_fact(state, line, node)  # type: ignore[arg-type]
             return rare(state, line, node, test, raw)
 
-        def replay(state: list[Any]) -> Replay:
-            found: Replay | None = state[0]
-            if found is None:
-                found = state[0] = Replay(rules, slots, state[1], state[2], state[3])
-            return found
-
-        def explain_rare(state: list[Any], node: ast.Cond, test: Any, raw: Any) -> Any:
-            """(t, x) for a value of an uncommon class; x None: the usual evidence."""
-            truth = test(raw, state[2])
-            if truth is SLOW or isinstance(node, ast.Matches):
-                # Matches: its evidence holds the value as read (an Enum's value).
-                out = replay(state).leaf(node)
-                return out.value, out.evidence if out.value is not None else out.unknowns
-            return truth, None
-
-        def event_outcome(recorded: dict[int, Any], node: ast.Cond) -> Any:
-            out = recorded[id(node)]
-            return out.value, out.evidence if out.value is not None else out.unknowns
-
         def reference(lead: Any, now: dt.datetime) -> Result:
             return evaluate_checked(rules, lead, now)
 
@@ -1283,29 +1251,17 @@ class _Compiled:
             _MISSINGS=(MISSING,) * len(spellings),
             _PLANS=plans,
             _learn=learn,
-            _slow=slow,
             _kl=kleene,
             _evf=event_fact,
             _per=per,
             _decay=decay,
             _rare=rare,
-            _erare=explain_rare,
-            _eo=event_outcome,
             _reference=reference,
             _norm=norm_lookup,
             _view=attrs_view,
             _path=path_lookup,
             _Record=Record,
             _EXPLAIN=self._explain,
-            _ev=evidence,
-            _evs=evidences,
-            _contrib=contribution,
-            _dq=disqualification,
-            _stage_out=stage_outcome,
-            _undecided=_undecided,
-            _rule_clamp=_rule_clamp,
-            _group_clamp=apply_group_limits,
-            _frozen=MappingProxyType,
             _units=_units,
             _missing=is_missing,
         )
@@ -1318,8 +1274,9 @@ class _Compiled:
         filename = f"<leadrules-compiled:{self.rules.file.filename}#{next(_COUNTER)}>"
         code = compile(source, filename, "exec")
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        # The only exec in leadrules: it runs source generated above from the checked tree
-        # (user text enters it only through repr or as bound constants), defining functions.
+        # One of the two execs in leadrules (the other compiles one rule's explanation, below):
+        # it runs source generated above from the checked tree (user text enters it only
+        # through repr or as bound constants), defining functions.
         exec(code, ns)  # noqa: S102
         function = ns["_explain" if full else "_score"]
         weakref.finalize(function, linecache.cache.pop, filename, None)
