@@ -297,6 +297,8 @@ class DefRef:
 Cond: TypeAlias = (
     "And | Or | Not | Compare | In | Between | TextTest | Matches | Presence | Fact | DefRef"
 )
+#: A condition that is not an `and`, `or` or `not`.
+Test: TypeAlias = "Compare | In | Between | TextTest | Matches | Presence | Fact | DefRef"
 
 # ---------------------------------------------------------------------------- statements
 
@@ -432,3 +434,23 @@ def walk(node: object) -> Iterator[object]:
     yield node
     for child in children(node):
         yield from walk(child)
+
+
+def tests(node: Cond, *, definitions: bool = False) -> Iterator[Test]:
+    """The single tests of a condition (not inside `where` filters), left to right, without
+    recursion. ``definitions``: also the tests of the definitions it uses, each definition
+    once, where it is first used; otherwise a :class:`DefRef` is yielded as it is."""
+    seen: set[int] = set()
+    stack: list[Cond] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (And, Or)):
+            stack.extend(reversed(item.operands))
+        elif isinstance(item, Not):
+            stack.append(item.operand)
+        elif isinstance(item, DefRef) and definitions:
+            if id(item.definition) not in seen:
+                seen.add(id(item.definition))
+                stack.append(item.definition.condition)
+        else:
+            yield item

@@ -713,6 +713,13 @@ MEMO_ENTRIES = 32768
 MEMO_SHARE = (32, 4096)
 
 
+def remember(memo: dict[Any, Any], size: int, key: Any, value: Any) -> None:
+    """``memo[key] = value``; a memo holding ``size`` entries starts afresh first."""
+    if len(memo) >= size:
+        memo.clear()
+    memo[key] = value
+
+
 def memo_size(memos: int) -> int:
     """How many entries each of ``memos`` memos keeps."""
     low, high = MEMO_SHARE
@@ -762,9 +769,7 @@ def part_maker(
         else:
             got = NOTHING
         if memo is not None and (key is not NO_KEY if plain else keepable(key)):
-            if len(memo) >= size:
-                memo.clear()
-            memo[key] = got
+            remember(memo, size, key, got)
         return got
 
     return part
@@ -888,9 +893,7 @@ def units_part(
                 None,
             )
             got = (made, _rule_clamp(made), capped)
-        if len(memo) >= size:
-            memo.clear()
-        memo[count] = got
+        remember(memo, size, count, got)
         return got
 
     return part
@@ -915,9 +918,7 @@ def group_limiter(
             limits: list[Any] = []
             clamped = apply_group_limits(group, exact, made, limits)
             got = (clamped, tuple(made), tuple(limits))
-            if len(memo) >= size:
-                memo.clear()
-            memo[key] = got
+            remember(memo, size, key, got)
         contributions.extend(got[1])
         clamps.extend(got[2])
         return got[0]

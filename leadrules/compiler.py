@@ -92,13 +92,9 @@ Leaf = ast.Presence | ast.Compare | ast.In | ast.Between | ast.TextTest | ast.Ma
 
 def _leaves(node: ast.Cond) -> Iterator[Leaf]:
     """The single tests of a condition (not inside definitions, not inside `where`)."""
-    if isinstance(node, (ast.And, ast.Or)):
-        for operand in node.operands:
-            yield from _leaves(operand)
-    elif isinstance(node, ast.Not):
-        yield from _leaves(node.operand)
-    elif not isinstance(node, ast.DefRef):
-        yield node
+    for item in ast.tests(node):
+        if not isinstance(item, ast.DefRef):
+            yield item
 
 
 def _reads_text(node: ast.Cond) -> bool:
@@ -1017,25 +1013,14 @@ class _Generator:
         `where`)."""
         slots: set[int] = set()
         events: set[int] = set()
-        seen: set[int] = set()
-        stack = [node]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, (ast.And, ast.Or)):
-                stack.extend(item.operands)
-            elif isinstance(item, ast.Not):
-                stack.append(item.operand)
-            elif isinstance(item, ast.DefRef):
-                if id(item.definition) not in seen:
-                    seen.add(id(item.definition))
-                    stack.append(item.definition.condition)
-            else:
-                slot = self.slots[item.name]
-                if isinstance(item, ast.Fact):
-                    if item.has_modifiers:
-                        return None
-                    events.add(slot)
-                slots.add(slot)
+        for item in ast.tests(node, definitions=True):
+            assert isinstance(item, Leaf)
+            slot = self.slots[item.name]
+            if isinstance(item, ast.Fact):
+                if item.has_modifiers:
+                    return None
+                events.add(slot)
+            slots.add(slot)
         ordered = sorted(slots)
         return ordered, tuple(i for i, slot in enumerate(ordered) if slot in events)
 
@@ -1241,9 +1226,8 @@ class _Compiled:
         plans: dict[tuple[Any, ...], Any] = {}
 
         def learn(keys: tuple[Any, ...]) -> Any:
-            if len(plans) >= MAX_KEY_PLANS:
-                plans.clear()
-            plan = plans[keys] = key_plan(keys, spellings)
+            plan = key_plan(keys, spellings)
+            rt.remember(plans, MAX_KEY_PLANS, keys, plan)
             return plan
 
         ns.update(

@@ -567,16 +567,8 @@ class Evaluation:
         """The most recent event among every true event fact in ``node`` (both sides of an
         `or` included, not only the side that decided it): decay counts from it."""
         latest: dt.datetime | None = None
-        stack: list[ast.Cond] = [node]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, (ast.And, ast.Or)):
-                stack.extend(item.operands)
-            elif isinstance(item, ast.Not):
-                stack.append(item.operand)
-            elif isinstance(item, ast.DefRef):
-                stack.append(item.definition.condition)
-            elif isinstance(item, ast.Fact):
+        for item in ast.tests(node, definitions=True):
+            if isinstance(item, ast.Fact):
                 out = self.fact(item, self.lead, True)
                 if out.value is True:
                     found = _latest_event(out.evidence)
