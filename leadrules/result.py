@@ -321,6 +321,9 @@ class Result(_LazyParts):
     now: dt.datetime
     filename: str = "<rules>"
 
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_lazy_parts", None)  # every field is set: no recipe
+
     @property
     def qualified(self) -> bool:
         """Reached a stage and not disqualified."""
@@ -367,9 +370,12 @@ class Result(_LazyParts):
 #
 # The first read of one of the CHEAP_FIELDS sets them from the recipe (points_to_next_stage is
 # ``max(0, next_threshold - score)``, as the reference computes it); the first read of one of
-# the LAZY_FIELDS calls ``build(recipe)``, which returns their values in that order. Every way
-# of reading a Result (attributes, ==, repr, to_dict, attrs.evolve/asdict, copy, pickle) goes
-# through attribute access, so a lazy Result cannot be told from one made by ``Result(...)``.
+# the LAZY_FIELDS calls ``build(recipe)``, which returns their values in that order, and the
+# recipe is cut to ``(None, warnings, ..., filename)``; once both are done it is None. A
+# Result made with ``Result(...)`` has the slot set to None, so that reading a lazy field
+# needs no exception (raising one costs more than the read). Every way of reading a Result
+# (attributes, ==, repr, to_dict, attrs.evolve/asdict, copy, pickle) goes through attribute
+# access, so a lazy Result cannot be told from one made by ``Result(...)``.
 
 #: The fields built by the recipe's ``build``, in the order it returns them.
 LAZY_FIELDS = ("disqualifications", "contributions", "groups", "undecided", "clamps", "stages")
@@ -377,6 +383,7 @@ LAZY_FIELDS = ("disqualifications", "contributions", "groups", "undecided", "cla
 CHEAP_FIELDS = ("warnings", "next_stage", "points_to_next_stage", "now", "filename")
 
 _recipe_slot: Any = _LazyParts.__dict__["_lazy_parts"]
+_set_recipe = _recipe_slot.__set__
 _members: dict[str, Any] = {name: Result.__dict__[name] for name in LAZY_FIELDS + CHEAP_FIELDS}
 _object_new = object.__new__
 _ZERO = Decimal(0)
@@ -390,33 +397,74 @@ def _recipe(result: Result) -> tuple[Any, ...] | None:
     return recipe
 
 
+_set_warnings, _set_next_stage, _set_points_to_next, _set_now, _set_filename = (
+    _members[name].__set__ for name in CHEAP_FIELDS
+)
+(
+    _set_disqualifications,
+    _set_contributions,
+    _set_groups,
+    _set_undecided,
+    _set_clamps,
+    _set_stages,
+) = (_members[name].__set__ for name in LAZY_FIELDS)
+
+
 def _fill_cheap(result: Result) -> None:
     recipe = _recipe(result)
-    if recipe is None:  # another thread built everything meanwhile
+    if recipe is None:  # another thread filled them meanwhile
         return
     _, warnings, next_stage, next_threshold, now, filename = recipe[:6]
-    members = _members
-    members["warnings"].__set__(result, warnings)
-    members["next_stage"].__set__(result, next_stage)
-    members["points_to_next_stage"].__set__(
-        result, None if next_stage is None else max(_ZERO, next_threshold - result.score)
-    )
-    members["now"].__set__(result, now)
-    members["filename"].__set__(result, filename)
+    _set_warnings(result, warnings)
+    _set_next_stage(result, next_stage)
+    if next_stage is None:
+        _set_points_to_next(result, None)
+    else:
+        needed = next_threshold - result.score
+        _set_points_to_next(result, needed if needed > _ZERO else _ZERO)
+    _set_now(result, now)
+    _set_filename(result, filename)
+    if recipe[0] is None:  # the lazy parts are built too: nothing left to read off it
+        _set_recipe(result, None)
 
 
-def _build_lazy_parts(result: Result) -> None:
-    recipe = _recipe(result)
-    if recipe is None:  # another thread built them meanwhile
-        return
-    _fill_cheap(result)
-    parts = recipe[0](recipe)
-    for name, value in zip(LAZY_FIELDS, parts, strict=True):
-        _members[name].__set__(result, value)
-    _recipe_slot.__set__(result, None)  # let the recipe's data go
+def _build_lazy_parts(result: Result, recipe: tuple[Any, ...]) -> None:
+    (
+        disqualifications,
+        contributions,
+        groups,
+        undecided,
+        clamps,
+        stages,
+    ) = recipe[0](recipe)
+    _set_disqualifications(result, disqualifications)
+    _set_contributions(result, contributions)
+    _set_groups(result, groups)
+    _set_undecided(result, undecided)
+    _set_clamps(result, clamps)
+    _set_stages(result, stages)
+    # Keep what the cheap fields are read from (unless they were), let the rest go.
+    _set_recipe(result, (None, *recipe[1:6]))
 
 
-def _lazy_field(name: str, fill: Any) -> property:
+def _read_lazy(name: str) -> property:
+    member = _members[name]
+    get = member.__get__
+    get_recipe = _recipe_slot.__get__
+
+    def read(self: Result) -> Any:
+        try:
+            recipe = get_recipe(self, Result)
+        except AttributeError:  # a copy or an unpickled Result: every field is set
+            return get(self, Result)
+        if recipe is not None and recipe[0] is not None:
+            _build_lazy_parts(self, recipe)
+        return get(self, Result)
+
+    return property(read, member.__set__, doc=f"(built on first access) {name}")
+
+
+def _read_cheap(name: str) -> property:
     member = _members[name]
     get = member.__get__
 
@@ -424,22 +472,21 @@ def _lazy_field(name: str, fill: Any) -> property:
         try:
             return get(self, Result)
         except AttributeError:
-            fill(self)
+            _fill_cheap(self)
             return get(self, Result)
 
-    return property(read, member.__set__, doc=f"(built on first access) {name}")
+    return property(read, member.__set__, doc=f"(read off the recipe on first access) {name}")
 
 
 for _name in LAZY_FIELDS:
-    setattr(Result, _name, _lazy_field(_name, _build_lazy_parts))
+    setattr(Result, _name, _read_lazy(_name))
 for _name in CHEAP_FIELDS:
-    setattr(Result, _name, _lazy_field(_name, _fill_cheap))
+    setattr(Result, _name, _read_cheap(_name))
 del _name
 
 _set_score = Result.__dict__["score"].__set__
 _set_stage = Result.__dict__["stage"].__set__
 _set_disqualified = Result.__dict__["disqualified"].__set__
-_set_recipe = _recipe_slot.__set__
 
 
 def lazy_result(
