@@ -700,7 +700,7 @@ class _Generator:
             with c.block("else:"):
                 c("warnings = ctx.finish()")
                 c("X = ctx.recorded")
-            # lazy_result (result.py), inline.
+            # A lazy Result, made as result.py describes.
             c("result = _new(_Result)")
             c("_set_score(result, score)")
             c("_set_stage(result, stage)")

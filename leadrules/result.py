@@ -385,7 +385,6 @@ CHEAP_FIELDS = ("warnings", "next_stage", "points_to_next_stage", "now", "filena
 _recipe_slot: Any = _LazyParts.__dict__["_lazy_parts"]
 _set_recipe = _recipe_slot.__set__
 _members: dict[str, Any] = {name: Result.__dict__[name] for name in LAZY_FIELDS + CHEAP_FIELDS}
-_object_new = object.__new__
 _ZERO = Decimal(0)
 
 
@@ -484,20 +483,10 @@ for _name in CHEAP_FIELDS:
     setattr(Result, _name, _read_cheap(_name))
 del _name
 
+# How a backend makes a lazy Result (the compiled backend's generated code does this inline):
+# ``result = object.__new__(Result)``, then ``_set_score``, ``_set_stage``,
+# ``_set_disqualified`` and ``_set_recipe`` with the recipe described above, which must give
+# what ``Result(...)`` would have been given (``groups`` already a read-only mapping).
 _set_score = Result.__dict__["score"].__set__
 _set_stage = Result.__dict__["stage"].__set__
 _set_disqualified = Result.__dict__["disqualified"].__set__
-
-
-def lazy_result(
-    score: Decimal, stage: str | None, disqualified: bool, recipe: tuple[Any, ...]
-) -> Result:
-    """A Result with the rest of its fields to be read off, or built by, ``recipe`` (see
-    above). For backends: the recipe must give what ``Result(...)`` would have been given
-    (``groups`` already a read-only mapping)."""
-    result: Result = _object_new(Result)
-    _set_score(result, score)
-    _set_stage(result, stage)
-    _set_disqualified(result, disqualified)
-    _set_recipe(result, recipe)
-    return result
