@@ -297,6 +297,8 @@ class DefRef:
 Cond: TypeAlias = (
     "And | Or | Not | Compare | In | Between | TextTest | Matches | Presence | Fact | DefRef"
 )
+#: A single test: a condition that is not an `and`, `or`, `not` or a use of a definition.
+Leaf: TypeAlias = Compare | In | Between | TextTest | Matches | Presence | Fact
 #: A condition that is not an `and`, `or` or `not`.
 Test: TypeAlias = "Compare | In | Between | TextTest | Matches | Presence | Fact | DefRef"
 

@@ -88,8 +88,6 @@ IMMUTABLE: Final = frozenset(
     {str, int, bool, float, Decimal, type(None), Missing, dt.date, dt.datetime}
 )
 
-#: Text a bare fact reads as false.
-FALSE_WORDS: Final = frozenset({"false", "no", "off", "0"})
 
 # ----------------------------------------------------------------------------- names
 
@@ -944,7 +942,7 @@ def stage_outcomes(
 
 
 #: The single tests (the generated code's leaves).
-Leaf = ast.Presence | ast.Compare | ast.In | ast.Between | ast.TextTest | ast.Matches | ast.Fact
+Leaf = ast.Leaf
 
 
 def _replay(state: list[Any], rules: CheckedRules, slots: Mapping[ast.Name, int]) -> Replay:

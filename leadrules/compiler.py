@@ -13,7 +13,8 @@ test in ``tests/test_compiled.py`` checks every field), only faster:
   score, the stage and the warnings need. A rule whose values are all of their usual class
   (non-blank text, a whole number, yes/no) is decided by a plain Python expression; otherwise
   by Kleene code: one line for a single test, a call of ``_kl`` (which decides the condition
-  test by test) for an ``and``/``or``/``not``. Anything rarer goes to
+  test by test) for an ``and``/``or``/``not`` that has a plain form, inline Kleene code for
+  one that has none (a definition, a pattern, an event window in it). Anything rarer goes to
   :mod:`leadrules.compiled_runtime`, and from there mostly to the reference evaluator's own
   methods. If the generated code fails on a lead, the reference evaluator scores it.
 - The explanation (contributions with their evidence, clamps, undecided rules, stage
@@ -46,7 +47,6 @@ from . import compiled_runtime as rt
 from . import result as _result_module
 from .checker import CheckedGroup, CheckedRules
 from .compiled_runtime import (
-    FALSE_WORDS,
     IMMUTABLE,
     MAX_KEY_PLANS,
     SLOW,
@@ -72,7 +72,6 @@ __all__ = ["compile_scorer", "generated_source"]
 Scorer = Callable[[Any, dt.datetime], Result]
 
 _COUNTER = itertools.count(1)
-_ABSENT = object()  # dict.get's default: no such key
 _NOT_YET = object()  # a definition not evaluated yet for this lead
 
 #: And/Or/Not nesting deeper than this goes into a function of its own (Python limits how
@@ -87,7 +86,7 @@ _UNITS = f"-{int(MAX_UNITS)} <= {{v}} <= {int(MAX_UNITS)}"
 _PY_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
-Leaf = ast.Presence | ast.Compare | ast.In | ast.Between | ast.TextTest | ast.Matches | ast.Fact
+Leaf = ast.Leaf
 
 
 def _leaves(node: ast.Cond) -> Iterator[Leaf]:
@@ -108,11 +107,6 @@ def _reads_text(node: ast.Cond) -> bool:
     if isinstance(node, ast.Between):
         return isinstance(node.low, str) and isinstance(node.high, str)
     return False
-
-
-def _units(points: Decimal, units: int) -> Decimal:
-    """A `per` rule's points for a number of units, as the reference computes them."""
-    return unit_points(points, units)
 
 
 def _spellings(part: ast.NamePart) -> tuple[str, ...]:
@@ -163,12 +157,10 @@ class _Env:
     def __init__(
         self,
         line: str,
-        now: str,
         texts: dict[int, str] | None = None,
         ints: dict[int, str] | None = None,
     ) -> None:
         self.line = line  # expression for the current rule's line (for warnings)
-        self.now = now  # expression for now
         self.texts = texts or {}  # slot -> variable holding its stripped, case-folded text
         self.ints = ints or {}  # slot -> variable: whether it holds a sensible int
 
@@ -315,7 +307,7 @@ class _Generator:
             for slot in sorted({self.slots[leaf.name] for leaf in _leaves(node)}):
                 c(f"v{slot} = V[{slot}]")
             c("now = S[2]")
-            self.cond(node, _Env("line", "now"))
+            self.cond(node, _Env("line"))
             c("return (t, x)" if self.full else "return t")
         self.code = outer
 
@@ -583,7 +575,6 @@ class _Generator:
                 # If reading a name fails, the reference scores the lead (its warnings
                 # depend on what it read when).
                 c("r = _Record(lead)")
-                c("pass")
                 for name, slot in names:
                     c(f"v{slot} = r.get({self.const(name, 'name')})")
                 c("if r.problems:")
@@ -594,8 +585,10 @@ class _Generator:
             if len(single) >= 2:
                 # Leads of one source share their keys, in one order: the first lead of a
                 # key order finds where each name is, and the next ones read all their
-                # values with one itemgetter (see compiled_runtime.key_plan).
-                with c.block("if len(d) <= 64:"):
+                # values with one itemgetter (see compiled_runtime.key_plan). Recognising
+                # the key order costs about as much per key as a direct read costs per name,
+                # so a lead with many more keys than the rules read is read name by name.
+                with c.block(f"if len(d) <= {2 * len(single)}:"):
                     c("keys = tuple(d)")
                     c("g = _PLANS.get(keys)")
                     c("if g is None:")
@@ -687,7 +680,7 @@ class _Generator:
             c("dq = False")
             for dq in self.rules.disqualifications:
                 c(f"# disqualify, line {dq.span.line}")
-                env = _Env(str(dq.span.line), "now", texts, ints)
+                env = _Env(str(dq.span.line), texts, ints)
                 self.decide(dq.condition, env, ["dq = True"])
             self.stage_code(texts, ints)
             if self.int_points:  # compared with the thresholds as an int: exact, and faster
@@ -757,7 +750,7 @@ class _Generator:
             then = [f"{total} += _decay(S, {line}, {rule_name})"]
         else:
             then = [f"{total} += {self.points(rule.points)}"]
-        self.decide(rule.condition, _Env(line, "now", texts, ints), then)
+        self.decide(rule.condition, _Env(line, texts, ints), then)
 
     def per_units(self, rule: ast.ScoreRule, v: str, total: str) -> None:
         """A `per` rule on a whole number of units ``v``: the reference's points (the product
@@ -769,14 +762,15 @@ class _Generator:
             return
         if _is_int_literal(points) and (cap is None or _is_int_literal(cap)):
             # A whole number of units times whole points: the reference's product is whole,
-            # and unit_points writes it without decimals, as an int converts.
+            # and unit_points writes it without decimals, as an int converts. A capped value
+            # is the cap as written (`up to 10.0` keeps its decimal), as in the reference.
             with c.block(f"if {v}:"):
                 c(f"f = {int(points)} * {v}")
                 if cap is not None:
                     c(f"if f > {int(cap)}:")
-                    c(f"    f = {int(cap)}")
+                    c(f"    f = {self.limit(cap)}")
                     c(f"elif f < {-int(cap)}:")
-                    c(f"    f = {-int(cap)}")
+                    c(f"    f = {self.limit(-cap)}")
                 c(f"{total} += f")
             return
         c(f"f = _units({self.const(points, 'd')}, {v})")
@@ -795,7 +789,7 @@ class _Generator:
                 c(f"r{i} = score >= {threshold}")
             else:
                 c(f"# stage {stage.name!r}")
-                env = _Env(str(stage.span.line), "now", texts, ints)
+                env = _Env(str(stage.span.line), texts, ints)
                 found = self.plain(stage.condition, env)
                 if found is None:
                     self.cond(stage.condition, env)
@@ -838,14 +832,14 @@ class _Generator:
         self.unit_lock = threading.Lock()
         self.compiled_units: dict[str, Callable[..., Any]] = {}
         memos = len(rules.score_rules) + len(rules.disqualifications) + len(rules.stages)
-        self.memo_size = rt.memo_size(memos + len(rules.items))
+        self.memo_size = rt.memo_size(memos + len(rules.groups))  # groups: clamp memos
         plans: dict[int, tuple[list[int], tuple[int, ...]] | None] = {}
         conditions = [r.condition for r in rules.score_rules if r.decay is None]
         conditions += [dq.condition for dq in rules.disqualifications]
         conditions += [s.condition for s in rules.stages]
         for condition in conditions:
             if condition is not None:
-                plans[id(condition)] = self.key_plan(condition)
+                plans[id(condition)] = self.memo_key_slots(condition)
         keyed = sorted({slot for plan in plans.values() if plan for slot in plan[0]})
         defs = len(rules.definitions)
         names = sorted(self.slots.values())
@@ -952,7 +946,7 @@ class _Generator:
         if rule.decay is not None:
             # The points decay with the age of the events: as the scoring recorded them.
             undecided = rt.undecided_maker("score rule", label, rule.span)
-            self.cond(rule.condition, _Env("0", "now"))
+            self.cond(rule.condition, _Env("0"))
             c("if t is None:")
             c(f"    o = {self.const(undecided, 'xu')}(x)")
             c("elif not t:")
@@ -1006,7 +1000,7 @@ class _Generator:
         if not fact.has_modifiers:
             c.depth -= 1
 
-    def key_plan(self, node: ast.Cond) -> tuple[list[int], tuple[int, ...]] | None:
+    def memo_key_slots(self, node: ast.Cond) -> tuple[list[int], tuple[int, ...]] | None:
         """The slots whose keys make the memo key of ``node``'s part (definitions included),
         and the positions among them of values an absent one of which is an event; None when
         the part depends on more than those values (a time window, or an event's count or
@@ -1074,7 +1068,7 @@ class _Generator:
             with self.code.block(f"def {name}(V, S, X, k):"):
                 for slot in sorted({self.slots[leaf.name] for leaf in _leaves(node)}):
                     self.code(f"v{slot} = V[{slot}]")
-                self.cond(node, _Env("0", "now"))
+                self.cond(node, _Env("0"))
                 self.code(f"return {part}(k, t, x)")
             source = "\n".join(u.text() for u in [self.code, *self.units[first:]])
             self.code = outer
@@ -1132,11 +1126,7 @@ class _Compiled:
             "_DEF_INDEX": {id(d): i for i, d in enumerate(rules.definitions)},
             "_INT_POINTS": _whole_points(rules),
             "_M": MISSING,
-            "_A": _ABSENT,
             "_NY": _NOT_YET,
-            "_SLOW": SLOW,
-            "_IMM": IMMUTABLE,
-            "_FALSE": FALSE_WORDS,
             "_Dec": Decimal,
             "_DECS": tuple(Decimal(i) for i in range(-512, 512)),
             "_new": object.__new__,
@@ -1246,7 +1236,7 @@ class _Compiled:
             _path=path_lookup,
             _Record=Record,
             _EXPLAIN=self._explain,
-            _units=_units,
+            _units=unit_points,
             _missing=is_missing,
         )
         return ns
@@ -1258,7 +1248,7 @@ class _Compiled:
         filename = f"<leadrules-compiled:{self.rules.file.filename}#{next(_COUNTER)}>"
         code = compile(source, filename, "exec")
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        # One of the two execs in leadrules (the other compiles one rule's explanation, below):
+        # One of the two execs in leadrules (the other compiles one rule's explanation, above):
         # it runs source generated above from the checked tree (user text enters it only
         # through repr or as bound constants), defining functions.
         exec(code, ns)  # noqa: S102

@@ -7,6 +7,7 @@ exactly ``result.score`` (binary floats would drift: 0.1 + 0.2 != 0.3).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -382,6 +383,8 @@ LAZY_FIELDS = ("disqualifications", "contributions", "groups", "undecided", "cla
 #: The fields read off the recipe itself.
 CHEAP_FIELDS = ("warnings", "next_stage", "points_to_next_stage", "now", "filename")
 
+#: Held while a lazy Result's parts are built, so that each part is made once.
+_BUILDING = threading.RLock()
 _recipe_slot: Any = _LazyParts.__dict__["_lazy_parts"]
 _set_recipe = _recipe_slot.__set__
 _members: dict[str, Any] = {name: Result.__dict__[name] for name in LAZY_FIELDS + CHEAP_FIELDS}
@@ -391,7 +394,7 @@ _ZERO = Decimal(0)
 def _recipe(result: Result) -> tuple[Any, ...] | None:
     try:
         recipe: tuple[Any, ...] | None = _recipe_slot.__get__(result, Result)
-    except AttributeError:  # pragma: no cover - a Result made by Result(...): all set
+    except AttributeError:  # pragma: no cover - a copied or unpickled Result: all set
         return None
     return recipe
 
@@ -457,7 +460,10 @@ def _read_lazy(name: str) -> property:
         except AttributeError:  # a copy or an unpickled Result: every field is set
             return get(self, Result)
         if recipe is not None and recipe[0] is not None:
-            _build_lazy_parts(self, recipe)
+            with _BUILDING:  # threads reading at once must all get the same objects
+                recipe = get_recipe(self, Result)
+                if recipe is not None and recipe[0] is not None:
+                    _build_lazy_parts(self, recipe)
         return get(self, Result)
 
     return property(read, member.__set__, doc=f"(built on first access) {name}")
@@ -471,8 +477,13 @@ def _read_cheap(name: str) -> property:
         try:
             return get(self, Result)
         except AttributeError:
-            _fill_cheap(self)
-            return get(self, Result)
+            pass
+        with _BUILDING:
+            try:
+                return get(self, Result)  # another thread filled them meanwhile
+            except AttributeError:
+                _fill_cheap(self)
+        return get(self, Result)
 
     return property(read, member.__set__, doc=f"(read off the recipe on first access) {name}")
 

@@ -16,6 +16,8 @@ import json
 import math
 import pickle
 import re
+import sys
+import threading
 import traceback
 import types
 from collections import OrderedDict
@@ -610,3 +612,57 @@ def test_and_or_not_on_unusual_values_agree_with_the_reference(lead: dict[str, A
     explain exactly as the reference does."""
     reference, compiled = both(JUNCTION_RULES)
     assert_same(reference.evaluate(lead, NOW), compiled.evaluate(lead, NOW), lead)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "+5 per page views, up to 10.0\nMQL at 20",
+        "group g max 30:\n    +5 per page views, up to 10.0\n    +1.0 when x\nMQL at 20",
+        "-5 per page views, up to 10.50",
+        "+2.0 per page views, up to 10",
+    ],
+)
+@pytest.mark.parametrize("views", [0, 1, 3, 30, -30, "4"])
+def test_a_cap_written_with_decimals_is_kept_as_written(source: str, views: Any) -> None:
+    """`up to 10.0` caps at Decimal("10.0"), as the reference does (str(score) shows it)."""
+    reference, compiled = both(source)
+    lead = {"page views": views, "x": True}
+    assert_same(reference.evaluate(lead, NOW), compiled.evaluate(lead, NOW), lead)
+
+
+def test_threads_reading_a_result_at_once_all_get_the_same_parts() -> None:
+    """A compiled Result builds its parts on first read; threads reading at the same moment
+    must not each build (and set) their own: the fields of a frozen Result never change."""
+    rules = leadrules.compile(
+        '+20 when job title contains "vp"\n+5 per page views, up to 10\nMQL at 20'
+    )
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so that reads really overlap
+    try:
+        check_threads_agree(rules)
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def check_threads_agree(rules: leadrules.RuleSet) -> None:
+    for i in range(200):
+        result = rules.evaluate({"job_title": f"VP {i}", "page_views": i}, NOW)
+        barrier = threading.Barrier(4)
+        seen: list[tuple[int, int, int]] = []
+
+        def read(
+            result: Result = result,
+            barrier: threading.Barrier = barrier,
+            seen: list[tuple[int, int, int]] = seen,
+        ) -> None:
+            barrier.wait()
+            parts = (result.contributions, result.stages, result.points_to_next_stage)
+            seen.append((id(parts[0]), id(parts[1]), id(parts[2])))
+
+        threads = [threading.Thread(target=read) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(set(seen)) == 1, seen
