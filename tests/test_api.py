@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import itertools
 import uuid
 from collections.abc import Iterator
@@ -270,3 +272,19 @@ def test_a_ruleset_is_immutable() -> None:
     with pytest.raises(AttributeError):
         rules.backend = "reference"  # type: ignore[misc]
     assert rules.schema is None
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("source", ["+5 when x\nMQL at 5", "+5 whenn x"])
+def test_compiling_leaves_the_garbage_collector_as_it_found_it(enabled: bool, source: str) -> None:
+    """compile() pauses Python's cyclic garbage collector while it works (it is faster so);
+    it must switch it back on afterwards, also when the rules have a mistake, and must not
+    switch it on for a program that had switched it off."""
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with contextlib.suppress(leadrules.RuleSyntaxError):
+            leadrules.compile(source)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
