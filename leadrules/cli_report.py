@@ -20,6 +20,7 @@ import attrs
 import click
 
 from .result import Result, json_number
+from .result import format_number as fmt_number
 
 __all__ = [
     "DiffReport",
@@ -32,16 +33,6 @@ __all__ = [
 
 NO_STAGE = "(no stage)"
 DISQUALIFIED = "(disqualified)"
-
-
-def fmt_number(value: Decimal | int) -> str:
-    """A number as people write it: ``20``, ``7.04``, ``-2.5`` (no exponent, no trailing 0)."""
-    if isinstance(value, int):
-        return str(value)
-    if value == value.to_integral_value():
-        return str(int(value))
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def fmt_signed(value: Decimal) -> str:

@@ -36,12 +36,12 @@ from .evaluator import (
     Outcome,
     Unknown,
     _apply,
-    _compare_moments,
     _Item,
     _rule_clamp,
     _undecided,
     _when,
     apply_group_limits,
+    in_window,
     moment,
     subtract,
     unit_points,
@@ -201,24 +201,6 @@ def _converter(literal: Any) -> tuple[Callable[[Any], Any], Any]:
     raise AssertionError(f"the checker lets no {type(literal).__name__} be compared")
 
 
-def _in_window(window: ast.Window, at: dt.date | dt.datetime, now: dt.datetime) -> bool:
-    """Evaluation.in_window, with ``now`` as an argument."""
-    if window.kind == "within":
-        assert isinstance(window.value, ast.Duration)
-        start = subtract(now, window.value)
-        if isinstance(at, dt.datetime):
-            return start <= at <= now
-        return start.date() <= at <= now.date()
-    bound = window.value
-    assert not isinstance(bound, ast.Duration)
-    order = _compare_moments(at, bound)
-    if window.kind == "since":
-        return order >= 0
-    if window.kind == "before":
-        return order < 0
-    return order > 0
-
-
 Medium = Callable[..., Any]
 
 
@@ -342,7 +324,7 @@ def medium(node: ast.Cond) -> Medium:
                 value = moment(raw)
                 if isinstance(value, Problem):
                     return SLOW
-                return all(_in_window(w, value, now) for w in windows)
+                return all(in_window(w, value, now) for w in windows)
 
             return dated
 

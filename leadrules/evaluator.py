@@ -245,6 +245,24 @@ def _absent() -> object:
 # ----------------------------------------------------------------------------- the evaluator
 
 
+
+def in_window(window: ast.Window, at: dt.date | dt.datetime, now: dt.datetime) -> bool:
+    """Whether a moment (an event's time, a date field) is inside one window at ``now``."""
+    if window.kind == "within":
+        assert isinstance(window.value, ast.Duration)
+        start = subtract(now, window.value)
+        if isinstance(at, dt.datetime):
+            return start <= at <= now
+        return start.date() <= at <= now.date()
+    bound = window.value
+    assert not isinstance(bound, ast.Duration)
+    order = _compare_moments(at, bound)
+    if window.kind == "since":
+        return order >= 0
+    if window.kind == "before":
+        return order < 0
+    return order > 0  # after
+
 class Evaluation:
     """One lead against one rule set at one ``now``."""
 
@@ -487,20 +505,7 @@ class Evaluation:
         return all(self.in_window(w, at) for w in windows)
 
     def in_window(self, window: ast.Window, at: dt.date | dt.datetime) -> bool:
-        if window.kind == "within":
-            assert isinstance(window.value, ast.Duration)
-            start = subtract(self.now, window.value)
-            if isinstance(at, dt.datetime):
-                return start <= at <= self.now
-            return start.date() <= at <= self.now.date()
-        bound = window.value
-        assert not isinstance(bound, ast.Duration)
-        order = _compare_moments(at, bound)
-        if window.kind == "since":
-            return order >= 0
-        if window.kind == "before":
-            return order < 0
-        return order > 0  # after
+        return in_window(window, at, self.now)
 
     def date_windows(self, node: ast.Fact, raw: Any) -> Outcome:
         value = moment(raw)

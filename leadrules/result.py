@@ -33,15 +33,18 @@ __all__ = [
 MAX_EVIDENCE_EVENTS = 5
 
 
-def _num(value: Decimal | int | None) -> str:
-    if value is None:
-        return "-"
+def format_number(value: Decimal | int) -> str:
+    """A number as people write it: ``20``, ``7.04``, ``-2.5`` (no exponent, no trailing 0)."""
     if isinstance(value, int):
         return str(value)
     if value == value.to_integral_value():
         return str(int(value))
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _num(value: Decimal | int | None) -> str:
+    return "-" if value is None else format_number(value)
 
 
 def _signed(value: Decimal) -> str:
