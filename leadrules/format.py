@@ -151,12 +151,7 @@ def _bare_stage_name(name: str) -> bool:
     back unchanged."""
     if not name or any(ch.isspace() for ch in name) or _has_keyword(name):
         return False
-    try:
-        file = parse(f"{name} at 1\n")
-    except LeadRulesError:
-        return False
-    first = file.statements[0] if len(file.statements) == 1 else None
-    return isinstance(first, ast.Stage) and first.name == name
+    return _reads_back(f"{name} at 1\n", ast.Stage, name)
 
 
 @functools.lru_cache(maxsize=512)
@@ -167,12 +162,17 @@ def _bare_group_name(name: str) -> bool:
         return False
     if _has_keyword(re.sub(r"`[^`]*`", " ", name)):
         return False
+    return _reads_back(f"group {name}:\n    +1 when x\n", ast.Group, name)
+
+
+def _reads_back(text: str, kind: type[ast.Stage | ast.Group], name: str) -> bool:
+    """Whether ``text`` parses as one statement of ``kind`` named ``name``."""
     try:
-        file = parse(f"group {name}:\n    +1 when x\n")
+        file = parse(text)
     except LeadRulesError:
         return False
     first = file.statements[0] if len(file.statements) == 1 else None
-    return isinstance(first, ast.Group) and first.name == name
+    return isinstance(first, kind) and first.name == name
 
 
 # ------------------------------------------------------------------------------------ conditions

@@ -518,39 +518,23 @@ class _SchemaChecker:
         schema = scope.schema
         if schema is None:
             return ANY_TYPE
-        parts = name.parts
-        current = schema
-        trail: list[str] = []
-        field: FieldType | None = None
-        for index, part in enumerate(parts):
-            key = current.find(part)
-            if key is None and index == 0 and len(parts) > 1:
-                flat = current.find_flat(".".join(p.text for p in parts))
-                if flat is not None:
-                    return current.type_of(flat)
-            if key is None:
-                if current.open:
-                    return ANY_TYPE
-                if index == 0 and scope.top and event_ok and self.has_events:
-                    return EVENT
-                self.unknown(name, part, current, trail, scope, modifiers)
-                return None
-            trail.append(current.writable(key))
-            field = current.type_of(key)
-            if index == len(parts) - 1:
-                return field
-            if field.is_any:
-                return ANY_TYPE
-            if not field.is_record or field.record is None:
-                self.error(
-                    name.span,
-                    f"{_quoted('.'.join(trail))} is {field.describe()}: it has no field "
-                    f"`{parts[index + 1]}`",
-                    f"write {_quoted('.'.join(trail))} alone, or name another field",
-                )
-                return None
-            current = field.record
-        return field  # pragma: no cover - the loop always returns
+        path = _walk(schema, name)
+        if path.field is not None:
+            return path.field
+        trail = list(path.trail)
+        if path.parent is None:  # no such field where the walk stopped
+            assert path.where is not None
+            if path.index == 0 and scope.top and event_ok and self.has_events:
+                return EVENT
+            self.unknown(name, name.parts[path.index], path.where, trail, scope, modifiers)
+            return None
+        self.error(
+            name.span,
+            f"{_quoted('.'.join(trail))} is {path.parent.describe()}: it has no field "
+            f"`{name.parts[path.index + 1]}`",
+            f"write {_quoted('.'.join(trail))} alone, or name another field",
+        )
+        return None
 
     def unknown(
         self,
@@ -873,23 +857,49 @@ def check_schema(rules: CheckedRules, schema: Any) -> None:
     _SchemaChecker(rules, schema_of(schema)).run()
 
 
-def resolve_field(schema: Any, name: ast.Name) -> FieldType | None:
-    """The type of the field ``name`` refers to in ``schema`` (ANY when open or unchecked), or
-    None when it is not a field (an event, or unknown)."""
-    current = schema_of(schema)
+@attrs.frozen
+class _Path:
+    """Where a name led in a schema: ``field``, its type (ANY_TYPE past an open record or an
+    Any field), or None where the walk stopped: at part ``index``, looked up in ``where``,
+    after the fields in ``trail``, because there was no such field (``parent`` None) or
+    because the field before it, ``parent``, holds no record."""
+
+    field: FieldType | None
+    index: int = 0
+    where: Schema | None = None
+    trail: tuple[str, ...] = ()
+    parent: FieldType | None = None
+
+
+def _walk(schema: Schema, name: ast.Name) -> _Path:
+    """Follow ``name`` part by part through ``schema`` (a dotted name may also be one flat
+    key, such as ``address.city`` in a CSV header)."""
     parts = name.parts
+    current = schema
+    trail: list[str] = []
     for index, part in enumerate(parts):
         key = current.find(part)
         if key is None and index == 0 and len(parts) > 1:
             flat = current.find_flat(".".join(p.text for p in parts))
             if flat is not None:
-                return current.type_of(flat)
+                return _Path(current.type_of(flat))
         if key is None:
-            return ANY_TYPE if current.open else None
+            if current.open:
+                return _Path(ANY_TYPE)
+            return _Path(None, index, current, tuple(trail))
+        trail.append(current.writable(key))
         field = current.type_of(key)
-        if index == len(parts) - 1 or field.is_any:
-            return field
-        if field.record is None:
-            return None
+        if index == len(parts) - 1:
+            return _Path(field)
+        if field.is_any:
+            return _Path(ANY_TYPE)
+        if not field.is_record or field.record is None:
+            return _Path(None, index, current, tuple(trail), field)
         current = field.record
-    return None  # pragma: no cover
+    raise AssertionError("a name has at least one part")  # pragma: no cover
+
+
+def resolve_field(schema: Any, name: ast.Name) -> FieldType | None:
+    """The type of the field ``name`` refers to in ``schema`` (ANY when open or unchecked), or
+    None when it is not a field (an event, or unknown)."""
+    return _walk(schema_of(schema), name).field
