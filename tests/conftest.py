@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 from specdata import GUIDING_EXAMPLE, SPEC_EXAMPLE
@@ -42,3 +43,16 @@ def points_at() -> Callable[[BaseException, str, int, int], None]:
     """``points_at(error, source, line, column)``: the error names that spot, shows the line
     and puts a caret under it."""
     return _assert_points_at
+
+
+@pytest.fixture(params=["America/New_York", "Asia/Tokyo"])
+def far_from_utc(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A local time zone far from UTC (behind it, then ahead of it), so that 'naive is UTC'
+    cannot pass by accident."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is not available on this platform")
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers import truth
 from hypothesis import given
 from hypothesis import strategies as st
 from specdata import SPEC_EXAMPLE_WITHOUT_EVENTS as SECTION_2_NO_EVENTS
@@ -22,15 +23,6 @@ GUIDE = "+20 when downloaded whitepaper; disqualify when country != 'GB'; MQL at
 def evaluate(rules: str, lead: Any) -> leadrules.Result:
     return leadrules.compile(rules).evaluate(lead, now=NOW)
 
-
-def truth(condition: str, lead: Any) -> bool | None:
-    result = evaluate(f"disqualify when {condition}", lead)
-    if result.disqualified:
-        assert not result.undecided
-        return True
-    if result.undecided:
-        return None
-    return False
 
 
 def assert_adds_up(result: leadrules.Result) -> None:

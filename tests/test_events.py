@@ -8,13 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import time
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import pytest
+from helpers import truth
 from specdata import SPEC_EXAMPLE as SECTION_2
 
 import leadrules
@@ -44,30 +43,10 @@ def fires(condition: str, events: list[Any], now: dt.datetime = NOW) -> bool:
     return score(f"+1 when {condition}", {"events": events}, now) == 1
 
 
-def truth(condition: str, lead: Any) -> bool | None:
-    result = evaluate(f"disqualify when {condition}", lead)
-    if result.disqualified:
-        assert not result.undecided
-        return True
-    if result.undecided:
-        return None
-    return False
-
 
 def adds_up(result: leadrules.Result) -> bool:
     return sum((c.points for c in result.contributions), Decimal(0)) == result.score
 
-
-@pytest.fixture
-def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A local time zone far from UTC, so that 'naive is UTC' cannot pass by accident."""
-    if not hasattr(time, "tzset"):
-        pytest.skip("time.tzset is not available on this platform")
-    monkeypatch.setenv("TZ", "Asia/Tokyo")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 # ------------------------------------------------------------------------- the Event class

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 import pytest
+from helpers import truth
 
 import leadrules
 
@@ -26,17 +27,6 @@ def fires(rule_condition: str, lead: Any) -> bool:
     """Whether ``+1 when COND`` fires for the lead."""
     return score(f"+1 when {rule_condition}", lead) == 1
 
-
-def truth(condition: str, lead: Any) -> bool | None:
-    """The three-valued truth of COND, read through a disqualify rule: disqualified when true,
-    listed as undecided when unknown, neither when false."""
-    result = leadrules.compile(f"disqualify when {condition}").evaluate(lead, now=NOW)
-    if result.disqualified:
-        assert not result.undecided
-        return True
-    if result.undecided:
-        return None
-    return False
 
 
 # ------------------------------------------------------------------------- kinds of lead

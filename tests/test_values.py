@@ -9,12 +9,11 @@ Booleans arrive as text from CSV exports.
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers import truth
 
 import leadrules
 from leadrules import values
@@ -27,28 +26,6 @@ def evaluate(rules: str, lead: Any) -> leadrules.Result:
     return leadrules.compile(rules).evaluate(lead, now=NOW)
 
 
-def truth(condition: str, lead: Any) -> bool | None:
-    """Three-valued truth of COND through a disqualify rule (true: disqualified; unknown:
-    listed as undecided; false: neither)."""
-    result = evaluate(f"disqualify when {condition}", lead)
-    if result.disqualified:
-        assert not result.undecided
-        return True
-    if result.undecided:
-        return None
-    return False
-
-
-@pytest.fixture
-def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Run with a local time zone far from UTC, so 'naive is UTC' cannot pass by accident."""
-    if not hasattr(time, "tzset"):
-        pytest.skip("time.tzset is not available on this platform")
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 # ------------------------------------------------------------------------- missing
