@@ -759,30 +759,11 @@ def contribution_maker(
     points: Decimal, label: str, group: str | None, line: int, column: int, rule: str
 ) -> Callable[[tuple[Evidence, ...]], Contribution]:
     """``make(evidence)``: the Contribution of a fixed-points rule that fired."""
-    set_points, set_label, set_group, set_line, set_column = (
-        _C_POINTS,
-        _C_LABEL,
-        _C_GROUP,
-        _C_LINE,
-        _C_COLUMN,
-    )
-    set_evidence, set_kind, set_rule = _C_EVIDENCE, _C_KIND, _C_RULE
-    set_count, set_uncapped, set_decay = _C_COUNT, _C_UNCAPPED, _C_DECAY
 
     def make(evidence: tuple[Evidence, ...]) -> Contribution:
-        made: Contribution = _new(Contribution)
-        set_points(made, points)
-        set_label(made, label)
-        set_group(made, group)
-        set_line(made, line)
-        set_column(made, column)
-        set_evidence(made, evidence)
-        set_kind(made, "rule")
-        set_rule(made, rule)
-        set_count(made, None)
-        set_uncapped(made, None)
-        set_decay(made, None)
-        return made
+        return contribution(
+            points, label, group, line, column, evidence, "rule", rule, None, None, None
+        )
 
     return make
 
