@@ -15,8 +15,7 @@ from .errors import (
     RuleSyntaxError,
     SchemaError,
 )
-from .format import format
-from .leads import Event, Lead
+from .lang.format import format
 from .result import (
     Clamp,
     Contribution,
@@ -29,6 +28,7 @@ from .result import (
     Undecided,
 )
 from .ruleset import RuleSet, compile, evaluate, load
+from .runtime.leads import Event, Lead
 
 __version__ = "0.1.0"
 

@@ -1,6 +1,6 @@
 """``python -m leadrules``: the same command line as the ``leadrules`` script."""
 
-from .cli import main
+from .cli.app import main
 
 if __name__ == "__main__":
     main()

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .values import show
+from .runtime.values import show
 
 __all__ = [
     "Clamp",
@@ -358,7 +358,7 @@ class Result(_LazyParts):
 
     def explain(self) -> str:
         """A readable account, line by line, of every point awarded and why."""
-        from .explain import explain
+        from .report.explain import explain
 
         return explain(self)
 

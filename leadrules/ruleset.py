@@ -10,11 +10,11 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from . import ast
-from .checker import CheckedRules, check
+from .backends.reference import evaluate_checked
 from .errors import Diagnostic, InvalidArgument, LeadRulesError
-from .evaluator import evaluate_checked
-from .parser import parse
+from .lang import ast
+from .lang.checker import CheckedRules, check
+from .lang.parser import parse
 from .result import Result
 
 __all__ = ["RuleSet", "compile", "evaluate", "load"]
@@ -48,7 +48,7 @@ def make_scorer(checked: CheckedRules, backend: str) -> Scorer:
     if backend == "reference":
         return functools.partial(evaluate_checked, checked)
     if backend == "compiled":
-        from .compiler import compile_scorer
+        from .backends.python.compiler import compile_scorer
 
         return compile_scorer(checked)  # with its own safety net: see compiler.py
     raise InvalidArgument(
@@ -150,7 +150,7 @@ class RuleSet:
         """Warnings about the rules themselves (never about a lead), each with a position:
         score bounds, stages that can never or always be reached, rules that can never fire,
         duplicates, caps that never bind. See docs/checking.md."""
-        from .analysis import analyze
+        from .lang.analysis import analyze
 
         return analyze(self._checked, self._schema)
 
@@ -174,7 +174,7 @@ def compile(
         tree = parse(source, filename)
         checked = check(tree)
         if schema is not None:
-            from .schema import check_schema
+            from .lang.schema import check_schema
 
             check_schema(checked, schema)
         return RuleSet(checked, schema, backend)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import leadrules
 from leadrules import Diagnostic, strategies
-from leadrules.analysis import INFINITY, analyze, score_bounds, summarize
+from leadrules.lang.analysis import INFINITY, analyze, score_bounds, summarize
 from leadrules.strategies import rule_sources
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import leadrules
-from leadrules import LeadRulesError, RuleSyntaxError, ast
+from leadrules import LeadRulesError, RuleSyntaxError
+from leadrules.lang import ast
 
 PointsAt = Callable[[BaseException, str, int, int], None]
 

@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import leadrules
-from leadrules import cli as cli_module
+from leadrules.cli import app as cli_module
 from leadrules.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent

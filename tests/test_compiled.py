@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 
 import leadrules
 from leadrules import Event, Lead
-from leadrules.compiled_runtime import MAX_KEY_PLANS
-from leadrules.compiler import generated_source
+from leadrules.backends.python.compiler import generated_source
+from leadrules.backends.python.runtime import MAX_KEY_PLANS
 from leadrules.result import LAZY_FIELDS, Result
 from leadrules.strategies import leads, rule_sources
 
@@ -199,7 +199,7 @@ def messy_events() -> st.SearchStrategy[Any]:
 
 def used_names(ruleset: leadrules.RuleSet) -> list[str]:
     """The names the rules read from leads (outside `where` filters), as written."""
-    from leadrules.compiler import _slots
+    from leadrules.backends.python.compiler import _slots
 
     return sorted({str(name).replace("`", "") for name in _slots(ruleset.checked)})
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from specdata import SPEC_EXAMPLE
 
 import leadrules
-from leadrules.parser import parse
+from leadrules.lang.parser import parse
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
 

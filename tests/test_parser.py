@@ -16,8 +16,8 @@ import pytest
 from lark import Lark
 
 import leadrules
-from leadrules import ast
-from leadrules.ast import (
+from leadrules.lang import ast
+from leadrules.lang.ast import (
     And,
     Between,
     Compare,
@@ -41,7 +41,7 @@ from leadrules.ast import (
     TextTest,
     Window,
 )
-from leadrules.parser import GRAMMAR_PATH, _Indenter, lark_parser, parse
+from leadrules.lang.parser import GRAMMAR_PATH, _Indenter, lark_parser, parse
 
 UTC = dt.timezone.utc
 

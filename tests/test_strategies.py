@@ -28,7 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import leadrules
-from leadrules import ast
+from leadrules.lang import ast
 from leadrules.strategies import (
     COUNTRY_CODES,
     DEFAULT_EVENT_NAMES,

@@ -16,7 +16,7 @@ import pytest
 from helpers import truth
 
 import leadrules
-from leadrules import values
+from leadrules.runtime import values
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -42,11 +42,20 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from . import ast
-from . import compiled_runtime as rt
-from . import result as _result_module
-from .checker import CheckedGroup, CheckedRules
-from .compiled_runtime import (
+from ... import result as _result_module
+from ...lang import ast
+from ...lang.checker import CheckedGroup, CheckedRules
+from ...result import Contribution, Result
+from ...runtime.leads import Record
+from ...runtime.values import MISSING, is_missing
+from ..reference import (
+    MAX_UNITS,
+    Unknown,
+    evaluate_checked,
+    unit_points,
+)
+from . import runtime as rt
+from .runtime import (
     IMMUTABLE,
     MAX_KEY_PLANS,
     SLOW,
@@ -57,15 +66,6 @@ from .compiled_runtime import (
     norm_lookup,
     path_lookup,
 )
-from .evaluator import (
-    MAX_UNITS,
-    Unknown,
-    evaluate_checked,
-    unit_points,
-)
-from .leads import Record
-from .result import Contribution, Result
-from .values import MISSING, is_missing
 
 __all__ = ["compile_scorer", "generated_source"]
 
@@ -448,7 +448,7 @@ class _Generator:
                 return "text", f"{w}.startswith({needle})"
             return "text", f"{w}.endswith({needle})"
         if isinstance(node, ast.Matches):
-            from .regex import compile_regex
+            from ...runtime.regex import compile_regex
 
             pattern = self.const(compile_regex(node.pattern, node.flags), "re")
             return "regex", f"(({pattern}.search(s) is not None) if (s := {v}.strip()) else None)"

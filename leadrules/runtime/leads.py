@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from .ast import Name, normalize_name
+from ..lang.ast import Name, normalize_name
 from .values import MISSING
 
 __all__ = ["Event", "Lead", "Record"]

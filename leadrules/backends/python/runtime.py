@@ -26,9 +26,30 @@ from typing import Any, Final
 
 import attrs
 
-from . import ast
-from .checker import CheckedGroup, CheckedRules
-from .evaluator import (
+from ...lang import ast
+from ...lang.checker import CheckedGroup, CheckedRules
+from ...result import (
+    Contribution,
+    DecayInfo,
+    Disqualification,
+    Evidence,
+    StageOutcome,
+    Undecided,
+)
+from ...runtime.leads import _ABSENT, Event, Record
+from ...runtime.regex import compile_regex
+from ...runtime.values import (
+    MISSING,
+    Missing,
+    Problem,
+    is_missing,
+    to_bool,
+    to_date,
+    to_datetime,
+    to_number,
+    to_text,
+)
+from ..reference import (
     TV,
     UTC,
     Evaluation,
@@ -45,27 +66,6 @@ from .evaluator import (
     moment,
     subtract,
     unit_points,
-)
-from .leads import _ABSENT, Event, Record
-from .regex import compile_regex
-from .result import (
-    Contribution,
-    DecayInfo,
-    Disqualification,
-    Evidence,
-    StageOutcome,
-    Undecided,
-)
-from .values import (
-    MISSING,
-    Missing,
-    Problem,
-    is_missing,
-    to_bool,
-    to_date,
-    to_datetime,
-    to_number,
-    to_text,
 )
 
 __all__ = ["SLOW", "Context", "Replay", "medium", "norm_lookup"]

@@ -16,10 +16,10 @@ from typing import Any
 
 import attrs
 
+from ..errors import Diagnostic, RuleCheckError
+from ..runtime.regex import RegexProblem, compile_regex
 from . import ast
-from .errors import Diagnostic, RuleCheckError
 from .messages import did_you_mean
-from .regex import RegexProblem, compile_regex
 
 __all__ = ["MAX_DECIMALS", "MAX_LIMIT", "MAX_POINTS", "CheckedGroup", "CheckedRules", "check"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .result import Contribution, Result, _num, _signed
+from ..result import Contribution, Result, _num, _signed
 
 __all__ = ["explain"]
 

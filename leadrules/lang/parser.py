@@ -26,8 +26,8 @@ from lark.exceptions import (
 )
 from lark.indenter import DedentError, Indenter
 
+from ..errors import Diagnostic, RuleSyntaxError, source_lines
 from . import ast
-from .errors import Diagnostic, RuleSyntaxError, source_lines
 from .messages import describe_expected, syntax_hint
 
 __all__ = ["GRAMMAR_PATH", "comment_start", "find_comments", "parse", "source_lines"]
@@ -234,7 +234,7 @@ def find_comments(text: str) -> tuple[ast.Comment, ...]:
 def parse(text: str, filename: str = "<rules>") -> ast.RuleFile:
     """Parse rule text into a :class:`~leadrules.ast.RuleFile`, or raise RuleSyntaxError."""
     if not isinstance(text, str):
-        from .errors import InvalidArgument
+        from ..errors import InvalidArgument
 
         raise InvalidArgument(
             f"rule source must be text (str), not {type(text).__name__}; "

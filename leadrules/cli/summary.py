@@ -19,8 +19,8 @@ from typing import Any
 import attrs
 import click
 
-from .result import Result, json_number
-from .result import format_number as fmt_number
+from ..result import Result, json_number
+from ..result import format_number as fmt_number
 
 __all__ = [
     "DiffReport",

@@ -21,11 +21,9 @@ from typing import Any, TypeVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from . import ast
-from .checker import CheckedGroup, CheckedRules
-from .leads import Record
-from .regex import compile_regex
-from .result import (
+from ..lang import ast
+from ..lang.checker import CheckedGroup, CheckedRules
+from ..result import (
     MAX_EVIDENCE_EVENTS,
     Clamp,
     Contribution,
@@ -37,7 +35,9 @@ from .result import (
     StageOutcome,
     Undecided,
 )
-from .values import (
+from ..runtime.leads import Record
+from ..runtime.regex import compile_regex
+from ..runtime.values import (
     MISSING,
     Problem,
     is_missing,
@@ -237,7 +237,7 @@ def _when(item: _Item) -> dt.datetime:
 
 
 def _absent() -> object:
-    from .leads import _ABSENT
+    from ..runtime.leads import _ABSENT
 
     return _ABSENT
 

@@ -28,12 +28,12 @@ from typing import Any
 
 import attrs
 
+from ..errors import Diagnostic, InvalidArgument, LeadRulesError, SchemaError
+from ..runtime.values import to_number, to_text
 from . import ast
 from .checker import CheckedRules
-from .errors import Diagnostic, InvalidArgument, LeadRulesError, SchemaError
 from .messages import did_you_mean
 from .parser import parse
-from .values import to_number, to_text
 
 __all__ = ["FieldType", "Schema", "check_schema", "make_diagnostic", "resolve_field", "schema_of"]
 

@@ -28,8 +28,13 @@ from typing import IO, Any, NoReturn, TypeVar, cast
 
 import click
 
-from . import __version__
-from .cli_io import (
+from .. import __version__
+from ..errors import Diagnostic, LeadRulesError, RuleSyntaxError
+from ..lang.format import format as format_rules
+from ..result import Result
+from ..ruleset import RuleSet
+from ..ruleset import compile as compile_rules
+from .inputs import (
     EventTable,
     Format,
     InputFile,
@@ -43,18 +48,13 @@ from .cli_io import (
     read_records,
     undecodable,
 )
-from .cli_report import (
+from .summary import (
     DiffReport,
     StageTally,
     colorize,
     fmt_number,
     make_writer,
 )
-from .errors import Diagnostic, LeadRulesError, RuleSyntaxError
-from .format import format as format_rules
-from .result import Result
-from .ruleset import RuleSet
-from .ruleset import compile as compile_rules
 
 __all__ = ["cli", "main"]
 

@@ -24,11 +24,11 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from ..errors import Diagnostic
+from ..runtime.values import to_text
 from . import ast
 from .checker import CheckedGroup, CheckedRules
-from .errors import Diagnostic
 from .schema import make_diagnostic, resolve_field
-from .values import to_text
 
 __all__ = ["INFINITY", "Analysis", "analyze", "score_bounds", "summarize"]
 
@@ -609,7 +609,7 @@ def _checked(rules: Any) -> CheckedRules:
     checked = getattr(rules, "checked", None)
     if isinstance(checked, CheckedRules):
         return checked
-    from .errors import InvalidArgument
+    from ..errors import InvalidArgument
 
     raise InvalidArgument(
         f"expected a RuleSet (from leadrules.compile) or checked rules, not {type(rules).__name__}"

@@ -31,8 +31,8 @@ from typing import IO, Any, Literal, cast
 import attrs
 from dateutil.parser import isoparse
 
-from .ast import normalize_name
-from .errors import LeadRulesError
+from ..errors import LeadRulesError
+from ..lang.ast import normalize_name
 
 __all__ = [
     "EventTable",

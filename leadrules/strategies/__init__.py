@@ -35,11 +35,11 @@ from typing import Any
 
 import attrs
 
-from . import ast
-from .errors import InvalidArgument, LeadRulesError
-from .leads import Event
-from .ruleset import RuleSet
-from .ruleset import compile as compile_rules
+from ..errors import InvalidArgument, LeadRulesError
+from ..lang import ast
+from ..ruleset import RuleSet
+from ..ruleset import compile as compile_rules
+from ..runtime.leads import Event
 
 
 class HypothesisNotInstalled(LeadRulesError, ImportError):
@@ -323,7 +323,7 @@ DEFAULT_EVENT_NAMES: tuple[str, ...] = (
 )
 
 
-_GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
+_GRAMMAR_PATH = Path(__file__).parent.parent / "lang" / "grammar.lark"
 _TERMINAL_LINE = re.compile(r"^(_?[A-Z][A-Z0-9_]*)(?:\.-?\d+)?\s*:(.*)$", re.MULTILINE)
 _STRING_TERMINAL = re.compile(r'"((?:[^"\\]|\\.)+)"(i?)')
 _REGEX_TERMINAL = re.compile(r"/((?:[^/\\\n]|\\.)+)/([imsux]*)")

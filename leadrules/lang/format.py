@@ -35,8 +35,8 @@ from decimal import Decimal
 
 import attrs
 
+from ..errors import LeadRulesError
 from . import ast
-from .errors import LeadRulesError
 from .parser import comment_start, lark_parser, parse
 
 __all__ = ["format"]

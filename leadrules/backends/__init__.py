@@ -1,0 +1,1 @@
+"""Backends: each turns the one checked rule tree into scores, side by side."""

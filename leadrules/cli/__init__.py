@@ -1,0 +1,5 @@
+"""The ``leadrules`` command line."""
+
+from .app import cli, main
+
+__all__ = ["cli", "main"]

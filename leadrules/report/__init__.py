@@ -1,0 +1,1 @@
+"""Results put into words: the plain-text explanation of one result (:mod:`.explain`)."""
