@@ -10,7 +10,7 @@ replaced by :class:`~leadrules.ast.DefRef` nodes, so the checked tree is self-co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -69,6 +69,24 @@ class CheckedRules:
         for item in self.items:
             out.extend(item.rules if isinstance(item, CheckedGroup) else (item,))
         return tuple(out)
+
+    def conditions(self, *, definitions: bool = True, per: bool = True) -> Iterator[ast.Cond]:
+        """Every top-level condition of the file: the definitions' (unless ``definitions`` is
+        false), then the score rules' (with the event or field of a `per` rule, unless ``per``
+        is false), the disqualify rules' and the stages', each in source order."""
+        if definitions:
+            for definition in self.definitions:
+                yield definition.condition
+        for rule in self.score_rules:
+            if rule.condition is not None:
+                yield rule.condition
+            if per and rule.per is not None:
+                yield rule.per
+        for dq in self.disqualifications:
+            yield dq.condition
+        for stage in self.stages:
+            if stage.condition is not None:
+                yield stage.condition
 
 
 class _Checker:
@@ -492,18 +510,3 @@ def check(file: ast.RuleFile) -> CheckedRules:
     """Check a parsed file; raise RuleCheckError listing every problem found."""
     return _Checker(file).run()
 
-
-def iter_conditions(rules: CheckedRules) -> Iterable[ast.Cond]:
-    """Every top-level condition of a checked file (definitions included)."""
-    for definition in rules.definitions:
-        yield definition.condition
-    for rule in rules.score_rules:
-        if rule.condition is not None:
-            yield rule.condition
-        if rule.per is not None:
-            yield rule.per
-    for dq in rules.disqualifications:
-        yield dq.condition
-    for stage in rules.stages:
-        if stage.condition is not None:
-            yield stage.condition
