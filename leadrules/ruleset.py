@@ -10,7 +10,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from .backends.reference import evaluate_checked
+from .backends import registry
+from .backends.contract import Scorer, UnsupportedConstruct
 from .errors import Diagnostic, InvalidArgument, LeadRulesError
 from .lang import ast
 from .lang.checker import CheckedRules, check
@@ -35,46 +36,31 @@ def resolve_now(now: dt.datetime | None) -> dt.datetime:
     return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
 
 
-#: The backends that can score a RuleSet: "reference" is the evaluator written for clarity,
-#: "compiled" turns the checked rules into Python code (same results, faster).
-BACKENDS = ("compiled", "reference")
-DEFAULT_BACKEND = "compiled"
-
-Scorer = Callable[[Any, dt.datetime], Result]
-
-
-def make_scorer(checked: CheckedRules, backend: str) -> Scorer:
-    """The function that scores one lead at an aware ``now`` with the given backend."""
-    if backend == "reference":
-        return functools.partial(evaluate_checked, checked)
-    if backend == "compiled":
-        from .backends.python.compiler import compile_scorer
-
-        return compile_scorer(checked)  # with its own safety net: see compiler.py
-    raise InvalidArgument(
-        f"backend must be one of {', '.join(map(repr, BACKENDS))}, not {backend!r}"
-    )
-
-
 class RuleSet:
     """A checked rule file, ready to score leads. Make one with :func:`compile` or
     :func:`load`; it is immutable and safe to share between threads."""
 
-    __slots__ = ("_backend", "_checked", "_schema", "_scorer")
+    __slots__ = ("_backend", "_checked", "_schema", "_score", "_scorer")
     _backend: str
     _checked: CheckedRules
     _schema: Any
     _scorer: Scorer
+    _score: Callable[[Any, dt.datetime], Result]
 
     def __init__(
-        self, checked: CheckedRules, schema: Any = None, backend: str = DEFAULT_BACKEND
+        self, checked: CheckedRules, schema: Any = None, backend: str = registry.DEFAULT
     ) -> None:
-        scorer = make_scorer(checked, backend)
+        engine = registry.get(backend)
+        problems = engine.unsupported(checked)
+        if problems:
+            raise UnsupportedConstruct(problems)
+        scorer = engine.compile(checked)
         for name, value in (
             ("_checked", checked),
             ("_schema", schema),
             ("_backend", backend),
             ("_scorer", scorer),
+            ("_score", scorer.score),
         ):
             object.__setattr__(self, name, value)
 
@@ -91,8 +77,14 @@ class RuleSet:
 
     @property
     def backend(self) -> str:
-        """Which backend scores leads: "compiled" or "reference"."""
+        """The name of the backend that scores leads (see :func:`leadrules.backends.names`)."""
         return self._backend
+
+    @property
+    def scorer(self) -> Scorer:
+        """What the backend compiled the rules to: ``score``, ``score_many`` and the
+        ``source`` it generated (if any)."""
+        return self._scorer
 
     @property
     def filename(self) -> str:
@@ -124,8 +116,8 @@ class RuleSet:
     def evaluate(self, lead: Any, now: dt.datetime | None = None) -> Result:
         """Score one lead: an attrs instance, a mapping, or any object with attributes."""
         if now.__class__ is _DATETIME and now.tzinfo is not None:  # the usual case, quickly
-            return self._scorer(lead, now)
-        return self._scorer(lead, resolve_now(now))
+            return self._score(lead, now)
+        return self._score(lead, resolve_now(now))
 
     def evaluate_many(
         self, leads: Iterable[Any], now: dt.datetime | None = None
@@ -141,10 +133,7 @@ class RuleSet:
         return self._evaluate_many(leads, now)
 
     def _evaluate_many(self, leads: Iterable[Any], now: dt.datetime | None) -> Iterator[Result]:
-        moment = resolve_now(now)
-        scorer = self._scorer
-        for lead in leads:
-            yield scorer(lead, moment)
+        yield from self._scorer.score_many(leads, resolve_now(now))
 
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Warnings about the rules themselves (never about a lead), each with a position:
@@ -164,7 +153,7 @@ def compile(
     schema: Any = None,
     filename: str = "<rules>",
     *,
-    backend: str = DEFAULT_BACKEND,
+    backend: str = registry.DEFAULT,
 ) -> RuleSet:
     """Parse and check rule text. Raises RuleSyntaxError (a LeadRulesError) with the file,
     line, column and a caret for any mistake."""
@@ -196,7 +185,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def load(
-    path: str | os.PathLike[str], schema: Any = None, *, backend: str = DEFAULT_BACKEND
+    path: str | os.PathLike[str], schema: Any = None, *, backend: str = registry.DEFAULT
 ) -> RuleSet:
     """Read and compile a ``.leadrules`` file (UTF-8)."""
     if not isinstance(path, (str, os.PathLike)):

@@ -6,7 +6,12 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from helpers import UnguardedBackend
 from specdata import GUIDING_EXAMPLE, SPEC_EXAMPLE
+
+from leadrules import backends
+
+backends.register(UnguardedBackend(), replace=True)
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ from test_compiled import (
 )
 
 import leadrules
-from leadrules.backends.python import runtime as compiled_runtime
+from leadrules.backends.python import memos as compiled_runtime
 from leadrules.strategies import rule_sources
 
 

@@ -1,11 +1,12 @@
-"""The reference evaluator: scores one lead against :class:`~leadrules.checker.CheckedRules`.
-
-It is written for clarity; other backends must give the same :class:`~leadrules.result.Result`.
+"""The reference evaluator: scores one lead against :class:`~leadrules.lang.checker.CheckedRules`
+by walking the tree. It is the specification: every other backend must give the same
+:class:`~leadrules.result.Result`, and the conformance suite holds them to it.
 
 Conditions use Kleene's three-valued logic: each evaluates to True, False or None (unknown).
 ``and`` and ``or`` read their operands left to right and stop at the first operand that settles
 the answer (a false one for ``and``, a true one for ``or``). Nothing here raises on lead data: a
-value that cannot be read becomes unknown plus a warning.
+value that cannot be read becomes unknown plus a warning. What a comparison, a window, a unit
+or a limit means is :mod:`leadrules.runtime.semantics`, shared with the other backends.
 """
 
 from __future__ import annotations
@@ -13,16 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import math
-from collections.abc import Callable, Iterable, Mapping
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from ..lang import ast
 from ..lang.checker import CheckedGroup, CheckedRules
+from ..lang.visitor import Visitor
 from ..result import (
     MAX_EVIDENCE_EVENTS,
     Clamp,
@@ -35,236 +35,55 @@ from ..result import (
     StageOutcome,
     Undecided,
 )
+from ..runtime.events import EventIndex, EventItem
 from ..runtime.leads import Record
 from ..runtime.regex import compile_regex
+from ..runtime.semantics import (
+    MAX_UNITS,
+    TV,
+    Unknown,
+    apply_group_limits,
+    compare,
+    count_truth,
+    decayed,
+    in_window,
+    latest_event,
+    moment,
+    rule_clamp,
+    unit_points,
+)
+from ..runtime.semantics import undecided as make_undecided
 from ..runtime.values import (
     MISSING,
     Problem,
     is_missing,
-    show,
     to_bool,
     to_date,
     to_datetime,
     to_number,
     to_text,
 )
+from .contract import Fidelity, SimpleScorer
 
-__all__ = ["DECAY_QUANTUM", "evaluate_checked"]
+__all__ = ["BACKEND", "Evaluation", "Outcome", "ReferenceBackend", "evaluate_checked"]
 
-UTC = dt.timezone.utc
-TV = bool | None
 _T = TypeVar("_T")
-
-#: Decayed points are rounded (half to even) to this step, so that they stay exact decimals.
-DECAY_QUANTUM = Decimal("0.01")
-#: Points per unit of a number field are rounded (half to even) to this step.
-UNIT_QUANTUM = Decimal("0.0001")
-#: A `per` rule counts at most this many units of a number field; a larger value is
-#: unreadable (with the checker's limits on rule numbers, every score then adds up exactly
-#: within Decimal's default 28 significant digits).
-MAX_UNITS = Decimal(10**12)
-#: Wide enough for any product of a rule's points and a number of units before rounding.
-_WIDE = Context(prec=60)
-_ONE = Decimal(1)
-
-
-def unit_points(points: Decimal, units: Decimal | int) -> Decimal:
-    """A `per` rule's points for a number of units of a field: the product rounded (half to
-    even) to UNIT_QUANTUM, written without trailing zeros (``+2 per page views`` at 3 views
-    gives ``6``, not ``6.0000``; ``+0.25 per`` at 3 gives ``0.75``)."""
-    full = _WIDE.multiply(points, units).quantize(UNIT_QUANTUM, ROUND_HALF_EVEN)
-    if full == full.to_integral_value():
-        return full.quantize(_ONE)
-    return full.normalize(_WIDE)
-
-
-@attrs.frozen(slots=True)
-class Unknown:
-    """Why a test was unknown: ``name`` is missing, or could not be read."""
-
-    name: str
-    reason: str  # "missing", or a sentence
-
-    def describe(self) -> str:
-        return f"{self.name} is missing" if self.reason == "missing" else self.reason
 
 
 @attrs.frozen(slots=True)
 class Outcome:
+    """What a condition came to: its truth, the evidence that decided it (when decided) and
+    why it is unknown (when it is)."""
+
     value: TV
     evidence: tuple[Evidence, ...] = ()
     unknowns: tuple[Unknown, ...] = ()
 
 
-_TRUE = Outcome(True)
-_FALSE = Outcome(False)
-
-
-# ----------------------------------------------------------------------------- durations
-
-
-def duration_delta(duration: ast.Duration) -> relativedelta | dt.timedelta:
-    amount = duration.amount
-    if duration.unit in ("months", "years"):
-        whole = int(amount)
-        if amount == whole:
-            return _calendar(duration.unit, whole, 0.0)
-        # Fractions of calendar months/years: whole units calendar-aware, the rest as days.
-        days = float(amount - whole) * (30.436875 if duration.unit == "months" else 365.2425)
-        return _calendar(duration.unit, whole, days)
-    return dt.timedelta(**{duration.unit: float(amount)})
-
-
-def _calendar(unit: str, whole: int, days: float) -> relativedelta:
-    if unit == "months":
-        return relativedelta(months=whole) + dt.timedelta(days=days)
-    return relativedelta(years=whole) + dt.timedelta(days=days)
-
-
-#: The earliest moment: `within` a length of time reaching before year 1 starts here.
-_DAWN = dt.datetime.min.replace(tzinfo=UTC)
-
-
-def subtract(now: dt.datetime, duration: ast.Duration) -> dt.datetime:
-    """``now`` minus ``duration``; a duration reaching before year 1 (`within 5000 years`)
-    gives the earliest moment, so the window holds everything."""
-    try:
-        result: dt.datetime = now - duration_delta(duration)
-    except (OverflowError, ValueError):
-        return _DAWN
-    return result
-
-
-def moment(value: Any) -> dt.date | dt.datetime | Problem:
-    """A date field's value: a plain date stays a date (compared by calendar day), anything
-    with a time becomes an aware datetime."""
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and len(value.strip()) == 10:
-        as_date = to_date(value)
-        if not isinstance(as_date, Problem):
-            return as_date
-    return to_datetime(value)
-
-
-def _compare_moments(value: dt.date | dt.datetime, bound: dt.date | dt.datetime) -> int:
-    """-1, 0 or 1. A plain date on either side compares by UTC calendar day."""
-    if isinstance(bound, dt.datetime) and isinstance(value, dt.datetime):
-        a: Any = value
-        b: Any = bound
-    else:
-        a = value.astimezone(UTC).date() if isinstance(value, dt.datetime) else value
-        b = bound.astimezone(UTC).date() if isinstance(bound, dt.datetime) else bound
-    return int(a > b) - int(a < b)
-
-
-# ----------------------------------------------------------------------------- events
-
-
-@attrs.frozen(slots=True)
-class _Item:
-    name: str
-    at: dt.datetime | None  # None: the time could not be read
-    record: Record
-
-
-class EventIndex:
-    """A lead's events by normalised name, each list in time order, built once per lead.
-    Events after ``now`` have not happened yet and are left out."""
-
-    def __init__(self, events: Any, now: dt.datetime, warn: Callable[[str], None]) -> None:
-        self.by_name: dict[str, list[_Item]] = {}
-        for position, event in enumerate(self.listed(events, warn)):
-            self.add(position, event, now, warn)
-        self.sort()
-
-    @staticmethod
-    def listed(events: Any, warn: Callable[[str], None]) -> list[Any]:
-        """The lead's events as a list; none (and a warning) when they are not a list."""
-        if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
-            warn(f"events: expected a list of events, found {show(events)}")
-            return []
-        try:
-            return list(events)
-        except Exception as exc:
-            warn(f"events: could not read the list of events ({type(exc).__name__})")
-            return []
-
-    def add(self, position: int, event: Any, now: dt.datetime, warn: Callable[[str], None]) -> None:
-        """Index one event (any object or mapping with a name and a time)."""
-        record = Record(event)
-        raw_name = record.lookup("name")
-        if not isinstance(raw_name, str) or not raw_name.strip():
-            warn(f"events[{position}]: an event without a name was ignored")
-            return
-        raw_at = record.lookup("at")
-        if raw_at is _absent():
-            raw_at = record.lookup("timestamp")
-        at: dt.datetime | None
-        if raw_at is _absent() or is_missing(raw_at):
-            warn(f"events[{position}] ({raw_name}): the event has no time")
-            at = None
-        else:
-            parsed = to_datetime(raw_at)
-            if isinstance(parsed, Problem):
-                warn(f"events[{position}] ({raw_name}): could not read {show(raw_at)} as a time")
-                at = None
-            else:
-                at = parsed
-                if at > now:
-                    return
-        props = record.lookup("properties")
-        prop_record = Record(props) if isinstance(props, Mapping) else record
-        key = ast.normalize_name(raw_name)
-        self.by_name.setdefault(key, []).append(_Item(raw_name, at, prop_record))
-
-    def sort(self) -> None:
-        """Each name's events in time order (events without a time first)."""
-        for bucket in self.by_name.values():
-            bucket.sort(key=_when)
-
-    def get(self, key: str) -> list[_Item]:
-        return self.by_name.get(key, [])
-
-
-_FAR_PAST = dt.datetime.min.replace(tzinfo=UTC)
-
-
-def _when(item: _Item) -> dt.datetime:
-    return item.at or _FAR_PAST
-
-
-def _absent() -> object:
-    from ..runtime.leads import _ABSENT
-
-    return _ABSENT
-
-
-# ----------------------------------------------------------------------------- the evaluator
-
-
-
-def in_window(window: ast.Window, at: dt.date | dt.datetime, now: dt.datetime) -> bool:
-    """Whether a moment (an event's time, a date field) is inside one window at ``now``."""
-    if window.kind == "within":
-        assert isinstance(window.value, ast.Duration)
-        start = subtract(now, window.value)
-        if isinstance(at, dt.datetime):
-            return start <= at <= now
-        return start.date() <= at <= now.date()
-    bound = window.value
-    assert not isinstance(bound, ast.Duration)
-    order = _compare_moments(at, bound)
-    if window.kind == "since":
-        return order >= 0
-    if window.kind == "before":
-        return order < 0
-    return order > 0  # after
-
-class Evaluation:
-    """One lead against one rule set at one ``now``."""
+class Evaluation(Visitor[[Record, bool], Outcome]):
+    """One lead against one rule set at one ``now``. Each condition method takes the record
+    its names are read from (the lead, or an event's details inside `where`) and ``top``
+    (false inside `where`: a name the details lack is missing, not an event)."""
 
     #: How a lead's events are indexed (a backend may use a faster equivalent).
     index_class: type[EventIndex] = EventIndex
@@ -277,7 +96,7 @@ class Evaluation:
         self._events: EventIndex | bool | None = False
         self._definitions: dict[int, Outcome] = {}
         self._line = 0
-        if not isinstance(lead, (Mapping, object)) or lead is None:  # pragma: no cover
+        if lead is None:
             self.warn("the lead is empty")
 
     # ---- bookkeeping
@@ -304,40 +123,67 @@ class Evaluation:
     # ---- conditions
 
     def cond(self, node: ast.Cond, rec: Record, top: bool = True) -> Outcome:
-        if isinstance(node, (ast.And, ast.Or)):
-            return self.junction(node, rec, top)
-        if isinstance(node, ast.Not):
-            inner = self.cond(node.operand, rec, top)
-            value = None if inner.value is None else not inner.value
-            return Outcome(value, inner.evidence, inner.unknowns)
-        if isinstance(node, ast.DefRef):
-            return self.defref(node)
-        if isinstance(node, ast.Fact):
-            return self.fact(node, rec, top)
+        """The outcome of a condition (see the class docstring)."""
+        return self.visit(node, rec, top)
+
+    def visit_not(self, node: ast.Not, rec: Record, top: bool) -> Outcome:
+        inner = self.visit(node.operand, rec, top)
+        value = None if inner.value is None else not inner.value
+        return Outcome(value, inner.evidence, inner.unknowns)
+
+    def visit_and(self, node: ast.And, rec: Record, top: bool) -> Outcome:
+        return self.junction(node, rec, top)
+
+    def visit_or(self, node: ast.Or, rec: Record, top: bool) -> Outcome:
+        return self.junction(node, rec, top)
+
+    def visit_defref(self, node: ast.DefRef, rec: Record, top: bool) -> Outcome:
+        return self.defref(node)
+
+    def visit_fact(self, node: ast.Fact, rec: Record, top: bool) -> Outcome:
+        return self.fact(node, rec, top)
+
+    def visit_presence(self, node: ast.Presence, rec: Record, top: bool) -> Outcome:
         raw = rec.get(node.name)
-        if isinstance(node, ast.Presence):
-            present = not is_missing(raw)
-            return Outcome(present == node.present, (Evidence(str(node.name), _plain(raw)),))
+        present = not is_missing(raw)
+        return Outcome(present == node.present, (Evidence(str(node.name), _plain(raw)),))
+
+    def visit_compare(self, node: ast.Compare, rec: Record, top: bool) -> Outcome:
+        raw = rec.get(node.name)
         if is_missing(raw):
-            return Outcome(None, (), (Unknown(str(node.name), "missing"),))
-        if isinstance(node, ast.Compare):
-            return self.compare(node.name, node.op, node.value, raw)
-        if isinstance(node, ast.In):
-            return self.in_(node, raw)
-        if isinstance(node, ast.Between):
-            low = self.compare(node.name, ">=", node.low, raw)
-            if low.value is None:
-                return low
-            high = self.compare(node.name, "<=", node.high, raw)
-            if high.value is None:
-                return high
-            inside = low.value and high.value
-            return Outcome(inside != node.negated, low.evidence)
-        if isinstance(node, ast.TextTest):
-            return self.text_test(node, raw)
-        if isinstance(node, ast.Matches):
-            return self.matches(node, raw)
-        raise AssertionError(f"unknown condition {node!r}")  # pragma: no cover
+            return _missing(node.name)
+        return self.compare(node.name, node.op, node.value, raw)
+
+    def visit_in(self, node: ast.In, rec: Record, top: bool) -> Outcome:
+        raw = rec.get(node.name)
+        if is_missing(raw):
+            return _missing(node.name)
+        return self.in_(node, raw)
+
+    def visit_between(self, node: ast.Between, rec: Record, top: bool) -> Outcome:
+        raw = rec.get(node.name)
+        if is_missing(raw):
+            return _missing(node.name)
+        low = self.compare(node.name, ">=", node.low, raw)
+        if low.value is None:
+            return low
+        high = self.compare(node.name, "<=", node.high, raw)
+        if high.value is None:
+            return high
+        inside = low.value and high.value
+        return Outcome(inside != node.negated, low.evidence)
+
+    def visit_text_test(self, node: ast.TextTest, rec: Record, top: bool) -> Outcome:
+        raw = rec.get(node.name)
+        if is_missing(raw):
+            return _missing(node.name)
+        return self.text_test(node, raw)
+
+    def visit_matches(self, node: ast.Matches, rec: Record, top: bool) -> Outcome:
+        raw = rec.get(node.name)
+        if is_missing(raw):
+            return _missing(node.name)
+        return self.matches(node, raw)
 
     def junction(self, node: ast.And | ast.Or, rec: Record, top: bool) -> Outcome:
         """Kleene ``and``/``or``, left to right: the first operand equal to ``decisive``
@@ -385,7 +231,7 @@ class Evaluation:
             return Outcome(None, (), (Unknown(str(name), "cannot compare"),))
         if isinstance(value, Problem):
             return self.problem(name, value)
-        result = _apply(op, value, bound)
+        result = compare(op, value, bound)
         return Outcome(result, (Evidence(str(name), _plain(raw)),))
 
     def in_(self, node: ast.In, raw: Any) -> Outcome:
@@ -464,7 +310,7 @@ class Evaluation:
         if index is None:
             return Outcome(None, (), (Unknown(name, "missing"),))
         definite, uncertain, unknowns = self.match_events(node, index)
-        value = _count_truth(node.count, len(definite), uncertain)
+        value = count_truth(node.count, len(definite), uncertain)
         refs = tuple(EventRef(i.name, i.at) for i in reversed(definite[-MAX_EVIDENCE_EVENTS:]))
         evidence = (Evidence(name, len(definite), refs, is_event=True),)
         if value is None:
@@ -473,8 +319,8 @@ class Evaluation:
 
     def match_events(
         self, node: ast.Fact, index: EventIndex
-    ) -> tuple[list[_Item], int, list[Unknown]]:
-        definite: list[_Item] = []
+    ) -> tuple[list[EventItem], int, list[Unknown]]:
+        definite: list[EventItem] = []
         uncertain = 0
         unknowns: list[Unknown] = []
         for item in index.get(node.name.key):
@@ -529,7 +375,7 @@ class Evaluation:
         except Exception as exc:
             text = f"could not evaluate this rule on this lead ({type(exc).__name__})"
             self.warn(text)
-            return _undecided(kind, label, span, (Unknown("", text),))
+            return make_undecided(kind, label, span, (Unknown("", text),))
 
     def score_rule(self, rule: ast.ScoreRule, group: str | None) -> Contribution | Undecided | None:
         self._line = rule.span.line
@@ -546,7 +392,7 @@ class Evaluation:
         assert rule.condition is not None
         out = self.cond(rule.condition, self.lead)
         if out.value is None:
-            return _undecided("score rule", label, rule.span, out.unknowns)
+            return make_undecided("score rule", label, rule.span, out.unknowns)
         if not out.value:
             return None
         points = rule.points
@@ -576,19 +422,13 @@ class Evaluation:
             if isinstance(item, ast.Fact):
                 out = self.fact(item, self.lead, True)
                 if out.value is True:
-                    found = _latest_event(out.evidence)
+                    found = latest_event(out.evidence)
                     if found is not None and (latest is None or found > latest):
                         latest = found
         return latest
 
     def decayed(self, points: Decimal, decay: ast.Decay, age: dt.timedelta) -> Decimal:
-        period = (self.now - subtract(self.now, decay.every)).total_seconds()
-        seconds = max(age.total_seconds(), 0.0)
-        if seconds == 0 or period <= 0:
-            return points
-        keep = 1 - float(decay.percent) / 100
-        factor = 0.0 if keep <= 0 else math.pow(keep, seconds / period)
-        return (points * Decimal(repr(factor))).quantize(DECAY_QUANTUM, ROUND_HALF_EVEN)
+        return decayed(points, decay, age, self.now)
 
     def per_rule(
         self, rule: ast.ScoreRule, group: str | None, label: str
@@ -603,9 +443,9 @@ class Evaluation:
             if fact.has_modifiers:
                 text = f"{name} is a field; `per` with a count, window or `where` needs an event"
                 self.warn(text)
-                return _undecided("score rule", label, rule.span, (Unknown(name, text),))
+                return make_undecided("score rule", label, rule.span, (Unknown(name, text),))
             if is_missing(raw):
-                return _undecided("score rule", label, rule.span, (Unknown(name, "missing"),))
+                return make_undecided("score rule", label, rule.span, (Unknown(name, "missing"),))
             units: Decimal | Problem
             if isinstance(raw, (list, tuple, set, frozenset)):
                 units = Decimal(len(raw))
@@ -615,14 +455,14 @@ class Evaluation:
                 units = Problem(raw, "a number of units below 1,000,000,000,000")
             if isinstance(units, Problem):
                 out = self.problem(fact.name, units)
-                return _undecided("score rule", label, rule.span, out.unknowns)
+                return make_undecided("score rule", label, rule.span, out.unknowns)
             count = units
             full = unit_points(rule.points, units)
             evidence = (Evidence(name, _plain(raw)),)
         else:
             index = self.events()
             if index is None:
-                return _undecided("score rule", label, rule.span, (Unknown(name, "missing"),))
+                return make_undecided("score rule", label, rule.span, (Unknown(name, "missing"),))
             definite, uncertain, _unknowns = self.match_events(fact, index)
             if uncertain:
                 self.warn(f"{name}: {uncertain} event(s) could not be decided and were not counted")
@@ -679,7 +519,7 @@ class Evaluation:
                     got = self.score_rule(rule, item.name)
                     if isinstance(got, Contribution):
                         contributions.append(got)
-                        clamps.extend(_rule_clamp(got))
+                        clamps.extend(rule_clamp(got))
                         subtotal += got.points
                     elif isinstance(got, Undecided):
                         undecided.append(got)
@@ -690,7 +530,7 @@ class Evaluation:
                 got = self.score_rule(item, None)
                 if isinstance(got, Contribution):
                     contributions.append(got)
-                    clamps.extend(_rule_clamp(got))
+                    clamps.extend(rule_clamp(got))
                     score += got.points
                 elif isinstance(got, Undecided):
                     undecided.append(got)
@@ -710,7 +550,7 @@ class Evaluation:
                     Disqualification(label, dq.span.line, dq.span.column, out.evidence, dq.text)
                 )
             elif out.value is None:
-                undecided.append(_undecided("disqualify", label, dq.span, out.unknowns))
+                undecided.append(make_undecided("disqualify", label, dq.span, out.unknowns))
         disqualified = bool(disqualifications)
 
         outcomes: list[StageOutcome] = []
@@ -730,7 +570,9 @@ class Evaluation:
                 else:
                     condition = out.value
                     if out.value is None:
-                        undecided.append(_undecided("stage", stage.text, stage.span, out.unknowns))
+                        undecided.append(
+                            make_undecided("stage", stage.text, stage.span, out.unknowns)
+                        )
             reached = score >= stage.threshold and (stage.condition is None or condition is True)
             outcomes.append(
                 StageOutcome(
@@ -777,108 +619,32 @@ class Evaluation:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _apply(op: str, value: Any, bound: Any) -> bool:
-    if isinstance(value, (dt.date, dt.datetime)) and isinstance(bound, (dt.date, dt.datetime)):
-        order = _compare_moments(value, bound)
-    else:
-        order = (value > bound) - (value < bound)
-    if op == "=":
-        return order == 0
-    if op == "!=":
-        return order != 0
-    if op == "<":
-        return order < 0
-    if op == "<=":
-        return order <= 0
-    if op == ">":
-        return order > 0
-    return order >= 0
-
-
-def _count_truth(count: ast.Count | None, definite: int, uncertain: int) -> TV:
-    op, n = ("at least", 1) if count is None else (count.op, count.n)
-    if op == "at least":
-        if definite >= n:
-            return True
-        return False if definite + uncertain < n else None
-    if definite + uncertain <= n:
-        return True
-    return False if definite > n else None
-
-
-def _latest_event(evidence: tuple[Evidence, ...]) -> dt.datetime | None:
-    times = [e.at for ev in evidence if ev.is_event for e in ev.events if e.at is not None]
-    return max(times) if times else None
-
-
 def _plain(value: Any) -> Any:
     return None if value is MISSING else value
 
 
-def _fmt(value: Decimal) -> str:
-    return ast._format_decimal(value)
-
-
-def _undecided(kind: Any, label: str, span: ast.Span, unknowns: Iterable[Unknown]) -> Undecided:
-    unknowns = tuple(unknowns)
-    missing = tuple(dict.fromkeys(u.name for u in unknowns if u.reason == "missing"))
-    reasons = tuple(dict.fromkeys(u.describe() for u in unknowns))
-    return Undecided(kind, label, span.line, span.column, missing, reasons)
-
-
-def apply_group_limits(
-    group: CheckedGroup,
-    subtotal: Decimal,
-    contributions: list[Contribution],
-    clamps: list[Clamp],
-) -> Decimal:
-    """The group's subtotal after its ``max``/``min``; a limit that changed it is recorded as a
-    clamp contribution (the points it took away or added) and as a Clamp."""
-    clamped = subtotal
-    if group.max is not None and clamped > group.max:
-        clamped = group.max
-    if group.min is not None and clamped < group.min:
-        clamped = group.min
-    if clamped == subtotal:
-        return clamped
-    kind: Any = "group max" if clamped < subtotal else "group min"
-    limit = group.max if kind == "group max" else group.min
-    assert limit is not None
-    word = "max" if kind == "group max" else "min"
-    contributions.append(
-        Contribution(
-            points=clamped - subtotal,
-            label=f"group {group.name} limited to {word} {_fmt(limit)} "
-            f"(its rules gave {_fmt(subtotal)})",
-            group=group.name,
-            line=group.span.line,
-            column=group.span.column,
-            kind="clamp",
-            rule=group.text,
-        )
-    )
-    clamps.append(
-        Clamp(kind, group.name, limit, subtotal, clamped, group.span.line, group.span.column)
-    )
-    return clamped
-
-
-def _rule_clamp(contribution: Contribution) -> tuple[Clamp, ...]:
-    if contribution.uncapped_points is None:
-        return ()
-    return (
-        Clamp(
-            "rule cap",
-            contribution.label,
-            abs(contribution.points),
-            contribution.uncapped_points,
-            contribution.points,
-            contribution.line,
-            contribution.column,
-        ),
-    )
+def _missing(name: ast.Name) -> Outcome:
+    return Outcome(None, (), (Unknown(str(name), "missing"),))
 
 
 def evaluate_checked(rules: CheckedRules, lead: Any, now: dt.datetime) -> Result:
     """Score ``lead`` (``now`` must be timezone-aware)."""
     return Evaluation(rules, lead, now).run()
+
+
+class ReferenceBackend:
+    """The reference evaluator as a backend: it handles every construct, and a scorer is
+    :func:`evaluate_checked` bound to the rules."""
+
+    name = "reference"
+    description = "the reference evaluator, written for clarity: the specification"
+    fidelity = Fidelity.RESULT
+
+    def unsupported(self, rules: CheckedRules) -> tuple[()]:
+        return ()
+
+    def compile(self, rules: CheckedRules) -> SimpleScorer:
+        return SimpleScorer(self.name, functools.partial(evaluate_checked, rules))
+
+
+BACKEND = ReferenceBackend()

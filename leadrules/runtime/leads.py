@@ -16,7 +16,7 @@ import attrs
 from ..lang.ast import Name, normalize_name
 from .values import MISSING
 
-__all__ = ["Event", "Lead", "Record"]
+__all__ = ["ABSENT", "Event", "Lead", "Record"]
 
 
 def _props_converter(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -97,7 +97,8 @@ class Lead:
 
 # --------------------------------------------------------------------------- reading names
 
-_ABSENT = object()
+#: What Record.lookup answers for a name the object does not have (MISSING is what rules see).
+ABSENT: Any = object()
 
 
 def _keys_of(obj: Any) -> Iterator[tuple[str, Any]]:
@@ -197,7 +198,7 @@ class Record:
             return None
 
     def lookup(self, text: str, exact: bool = False) -> Any:
-        """The value of one name (no dots), or the ``_ABSENT`` marker.
+        """The value of one name (no dots), or the ``ABSENT`` marker.
 
         A field spelt exactly as written wins; then (unless the name was backticked, and so
         wanted exactly) the snake_case spelling (``company size`` -> ``company_size``); then
@@ -229,7 +230,7 @@ class Record:
         listing shows: tried as written and in snake_case. Methods are not fields."""
         obj = self.obj
         if isinstance(obj, Mapping) or attrs.has(type(obj)):
-            return _ABSENT
+            return ABSENT
         candidates = [text] if exact else [text, text.strip().replace(" ", "_").replace("-", "_")]
         for candidate in candidates:
             if not candidate.isidentifier() or candidate.startswith("_"):
@@ -244,7 +245,7 @@ class Record:
             if callable(value):
                 continue
             return value
-        return _ABSENT
+        return ABSENT
 
     def get(self, name: Name) -> Any:
         """The value a rule name refers to: the raw value, or MISSING when there is no such
@@ -253,17 +254,17 @@ class Record:
             return MISSING
         parts = name.parts
         value = self.lookup(parts[0].text, parts[0].exact)
-        if value is _ABSENT and len(parts) > 1:
+        if value is ABSENT and len(parts) > 1:
             # A flat key with dots in it, as CSV headers sometimes have: "company.size".
             flat = self.lookup(".".join(p.text for p in parts), exact=True)
-            return MISSING if flat is _ABSENT else flat
+            return MISSING if flat is ABSENT else flat
         for part in parts[1:]:
-            if value is _ABSENT or value is None:
+            if value is ABSENT or value is None:
                 return MISSING
             if isinstance(value, (str, bytes, int, float, bool, dt.date)):
                 return MISSING
             value = Record(value).lookup(part.text, part.exact)
-        return MISSING if value is _ABSENT else value
+        return MISSING if value is ABSENT else value
 
     def has(self, name: Name) -> bool:
         return self.get(name) is not MISSING
@@ -271,4 +272,4 @@ class Record:
     def events(self) -> Any:
         """The lead's ``events`` collection, or MISSING when it has none."""
         value = self.lookup("events")
-        return MISSING if value is _ABSENT else value
+        return MISSING if value is ABSENT else value

@@ -1,0 +1,102 @@
+"""A lead's events as rules see them: read once per lead into an index by normalised name.
+
+An event is any object or mapping with a ``name`` and a time ``at`` (or ``timestamp``), and
+optionally ``properties`` (else its own other fields are its details for `where`). Events after
+``now`` have not happened yet and are left out; an event whose time cannot be read is kept,
+timeless, and makes the counts that it could change uncertain. What counts as a match is the
+backends' business; this module only reads and orders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from ..lang import ast
+from .leads import ABSENT, Record
+from .values import Problem, is_missing, show, to_datetime
+
+__all__ = ["FAR_PAST", "EventIndex", "EventItem", "event_time"]
+
+UTC = dt.timezone.utc
+
+
+@attrs.frozen(slots=True)
+class EventItem:
+    """One event of a lead: its name as written, its time (None: it could not be read) and
+    its details."""
+
+    name: str
+    at: dt.datetime | None
+    record: Record
+
+
+#: Where events without a time sort: before every other.
+FAR_PAST = dt.datetime.min.replace(tzinfo=UTC)
+
+
+def event_time(item: EventItem) -> dt.datetime:
+    """The sort key of events: their time, FAR_PAST for those without one."""
+    return item.at or FAR_PAST
+
+
+class EventIndex:
+    """A lead's events by normalised name, each list in time order, built once per lead.
+    Events after ``now`` have not happened yet and are left out."""
+
+    def __init__(self, events: Any, now: dt.datetime, warn: Callable[[str], None]) -> None:
+        self.by_name: dict[str, list[EventItem]] = {}
+        for position, event in enumerate(self.listed(events, warn)):
+            self.add(position, event, now, warn)
+        self.sort()
+
+    @staticmethod
+    def listed(events: Any, warn: Callable[[str], None]) -> list[Any]:
+        """The lead's events as a list; none (and a warning) when they are not a list."""
+        if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
+            warn(f"events: expected a list of events, found {show(events)}")
+            return []
+        try:
+            return list(events)
+        except Exception as exc:
+            warn(f"events: could not read the list of events ({type(exc).__name__})")
+            return []
+
+    def add(self, position: int, event: Any, now: dt.datetime, warn: Callable[[str], None]) -> None:
+        """Index one event (any object or mapping with a name and a time)."""
+        record = Record(event)
+        raw_name = record.lookup("name")
+        if not isinstance(raw_name, str) or not raw_name.strip():
+            warn(f"events[{position}]: an event without a name was ignored")
+            return
+        raw_at = record.lookup("at")
+        if raw_at is ABSENT:
+            raw_at = record.lookup("timestamp")
+        at: dt.datetime | None
+        if raw_at is ABSENT or is_missing(raw_at):
+            warn(f"events[{position}] ({raw_name}): the event has no time")
+            at = None
+        else:
+            parsed = to_datetime(raw_at)
+            if isinstance(parsed, Problem):
+                warn(f"events[{position}] ({raw_name}): could not read {show(raw_at)} as a time")
+                at = None
+            else:
+                at = parsed
+                if at > now:
+                    return
+        props = record.lookup("properties")
+        prop_record = Record(props) if isinstance(props, Mapping) else record
+        key = ast.normalize_name(raw_name)
+        self.by_name.setdefault(key, []).append(EventItem(raw_name, at, prop_record))
+
+    def sort(self) -> None:
+        """Each name's events in time order (events without a time first)."""
+        for bucket in self.by_name.values():
+            bucket.sort(key=event_time)
+
+    def get(self, key: str) -> list[EventItem]:
+        return self.by_name.get(key, [])
