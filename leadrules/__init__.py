@@ -7,6 +7,7 @@
 Decimal('20')
 """
 
+from . import _compat
 from .errors import (
     Diagnostic,
     InvalidArgument,
@@ -31,6 +32,8 @@ from .ruleset import RuleSet, compile, evaluate, load
 from .runtime.leads import Event, Lead
 
 __version__ = "0.1.0"
+
+_compat.install()  # leadrules.ast, .analysis and .compiler: the old module paths
 
 __all__ = [
     "Clamp",

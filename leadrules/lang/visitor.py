@@ -98,50 +98,53 @@ class Visitor(Generic[P, R]):
         result: R = method(self, node, *args, **kwargs)
         return result
 
-    def _unhandled(self, node: ast.Cond) -> Any:
+    def refuse(self, node: ast.Cond, *args: Any, **kwargs: Any) -> Any:
+        """What every method not overridden does: raise :class:`UnhandledNode`. A pass that
+        refuses a construct says so with ``visit_matches = Visitor.refuse``."""
         raise UnhandledNode(type(self), node.__class__)
 
     def visit_and(self, node: ast.And, *args: P.args, **kwargs: P.kwargs) -> R:
-        return self._unhandled(node)  # type: ignore[no-any-return]
+        return self.refuse(node)  # type: ignore[no-any-return]
 
     def visit_or(self, node: ast.Or, *args: P.args, **kwargs: P.kwargs) -> R:
-        return self._unhandled(node)  # type: ignore[no-any-return]
+        return self.refuse(node)  # type: ignore[no-any-return]
 
     def visit_not(self, node: ast.Not, *args: P.args, **kwargs: P.kwargs) -> R:
-        return self._unhandled(node)  # type: ignore[no-any-return]
+        return self.refuse(node)  # type: ignore[no-any-return]
 
     def visit_compare(self, node: ast.Compare, *args: P.args, **kwargs: P.kwargs) -> R:
-        return self._unhandled(node)  # type: ignore[no-any-return]
+        return self.refuse(node)  # type: ignore[no-any-return]
 
     def visit_in(self, node: ast.In, *args: P.args, **kwargs: P.kwargs) -> R:
-        return self._unhandled(node)  # type: ignore[no-any-return]
+        return self.refuse(node)  # type: ignore[no-any-return]
 
     def visit_between(self, node: ast.Between, *args: P.args, **kwargs: P.kwargs) -> R:
-        return self._unhandled(node)  # type: ignore[no-any-return]
+        return self.refuse(node)  # type: ignore[no-any-return]
 
     def visit_text_test(self, node: ast.TextTest, *args: P.args, **kwargs: P.kwargs) -> R:
-        return self._unhandled(node)  # type: ignore[no-any-return]
+        return self.refuse(node)  # type: ignore[no-any-return]
 
     def visit_matches(self, node: ast.Matches, *args: P.args, **kwargs: P.kwargs) -> R:
-        return self._unhandled(node)  # type: ignore[no-any-return]
+        return self.refuse(node)  # type: ignore[no-any-return]
 
     def visit_presence(self, node: ast.Presence, *args: P.args, **kwargs: P.kwargs) -> R:
-        return self._unhandled(node)  # type: ignore[no-any-return]
+        return self.refuse(node)  # type: ignore[no-any-return]
 
     def visit_fact(self, node: ast.Fact, *args: P.args, **kwargs: P.kwargs) -> R:
-        return self._unhandled(node)  # type: ignore[no-any-return]
+        return self.refuse(node)  # type: ignore[no-any-return]
 
     def visit_defref(self, node: ast.DefRef, *args: P.args, **kwargs: P.kwargs) -> R:
-        return self._unhandled(node)  # type: ignore[no-any-return]
+        return self.refuse(node)  # type: ignore[no-any-return]
 
 
 Visitor.__init_subclass__()  # the base's own table: every method raises
 
 
 def unhandled(visitor: type[Visitor[Any, Any]]) -> tuple[type, ...]:
-    """The node types a visitor class does not handle (their method is still the base's)."""
+    """The node types a visitor class does not handle (their method is still the base's, or
+    :meth:`Visitor.refuse`)."""
     return tuple(
         kind
         for kind, method in METHODS.items()
-        if getattr(visitor, method) is getattr(Visitor, method)
+        if getattr(visitor, method) in (getattr(Visitor, method), Visitor.refuse)
     )

@@ -20,44 +20,44 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from test_compiled import (
+from conformance import (
     EXAMPLES,
     NOW,
     assert_same,
-    both,
     example_leads,
     messy_lead,
     nows,
     used_names,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_compiled import both
 
 import leadrules
-from leadrules.backends.python import memos as compiled_runtime
+from leadrules.backends.python import memos
 from leadrules.strategies import rule_sources
 
 
 @contextmanager
 def compiling_after(misses: int) -> Iterator[None]:
     """Rules compiled once their memo has lacked ``misses`` parts (0: at once)."""
-    saved = compiled_runtime.COMPILE_AFTER
-    compiled_runtime.COMPILE_AFTER = misses
+    saved = memos.COMPILE_AFTER
+    memos.COMPILE_AFTER = misses
     try:
         yield
     finally:
-        compiled_runtime.COMPILE_AFTER = saved
+        memos.COMPILE_AFTER = saved
 
 
 @contextmanager
 def memos_of(entries: int) -> Iterator[None]:
     """Memos of ``entries`` entries (for rule sets whose explanation is built meanwhile)."""
-    saved = compiled_runtime.MEMO_ENTRIES, compiled_runtime.MEMO_SHARE
-    compiled_runtime.MEMO_ENTRIES, compiled_runtime.MEMO_SHARE = entries, (entries, entries)
+    saved = memos.MEMO_ENTRIES, memos.MEMO_SHARE
+    memos.MEMO_ENTRIES, memos.MEMO_SHARE = entries, (entries, entries)
     try:
         yield
     finally:
-        compiled_runtime.MEMO_ENTRIES, compiled_runtime.MEMO_SHARE = saved
+        memos.MEMO_ENTRIES, memos.MEMO_SHARE = saved
 
 
 # Equal to one another, or nearly, but not alike: a part kept for one must not serve another.
