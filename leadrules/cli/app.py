@@ -34,20 +34,9 @@ from ..lang.format import format as format_rules
 from ..result import Result
 from ..ruleset import RuleSet
 from ..ruleset import compile as compile_rules
-from .inputs import (
-    EventTable,
-    Format,
-    InputFile,
-    LeadItem,
-    Reporter,
-    attach_events,
-    lead_id,
-    lead_label,
-    load_events,
-    parse_moment,
-    read_records,
-    undecodable,
-)
+from .events import EventTable, attach_events, load_events
+from .inputs import Format, InputFile, Reporter, parse_moment, undecodable
+from .records import LeadItem, lead_id, lead_label, read_records
 from .summary import (
     DiffReport,
     StageTally,
