@@ -61,10 +61,9 @@ class Reporter:
     """Collects problems met in input files and shows each on standard error as
     ``file:line: message``. ``skipped`` counts records that could not be used."""
 
-    def __init__(self, write: Callable[[str], None] | None = None) -> None:
-        self._write = write or _stderr_line
+    def __init__(self) -> None:
+        self._write: Callable[[str], None] = _stderr_line
         self.skipped = 0
-        self.notes = 0
 
     def set_writer(self, write: Callable[[str], None]) -> None:
         self._write = write
@@ -76,7 +75,6 @@ class Reporter:
 
     def note(self, where: str, message: str) -> None:
         """Something odd that did not stop the record from being used."""
-        self.notes += 1
         self._write(f"{where}: warning: {message}")
 
 
