@@ -23,8 +23,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import leadrules
-from leadrules.cli import app as cli_module
-from leadrules.cli import cli
+from leadrules.cli import cli, terminal
+from leadrules.cli.commands import fmt as fmt_command
+from leadrules.cli.commands import score as score_command
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -135,7 +136,7 @@ def test_unexpected_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPat
     def broken(path: str) -> None:
         raise RuntimeError("something inside broke")
 
-    monkeypatch.setattr(cli_module, "load_rules", broken)
+    monkeypatch.setattr(score_command, "load_rules", broken)
     result = run("score", SIMPLE, LEADS)
     assert result.exit_code == 2
     assert "internal error: RuntimeError: something inside broke" in result.stderr
@@ -910,15 +911,15 @@ def test_explain_colours_when_asked_and_on_terminals_only(monkeypatch: pytest.Mo
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
-    assert cli_module._color_wanted(None, Terminal()) is True
-    assert cli_module._color_wanted(None, io.StringIO()) is False
-    assert cli_module._color_wanted(False, Terminal()) is False
+    assert terminal.color_wanted(None, Terminal()) is True
+    assert terminal.color_wanted(None, io.StringIO()) is False
+    assert terminal.color_wanted(False, Terminal()) is False
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli_module._color_wanted(None, Terminal()) is False
+    assert terminal.color_wanted(None, Terminal()) is False
     monkeypatch.setenv("NO_COLOR", "")  # empty: not set, says no-color.org
-    assert cli_module._color_wanted(None, Terminal()) is True
+    assert terminal.color_wanted(None, Terminal()) is True
     monkeypatch.setenv("TERM", "dumb")
-    assert cli_module._color_wanted(None, Terminal()) is False
+    assert terminal.color_wanted(None, Terminal()) is False
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
@@ -1001,7 +1002,7 @@ def _lowercase_formatter(source: str, filename: str = "<rules>") -> str:
 def test_fmt_check_lists_files_that_would_change(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli_module, "format_rules", _lowercase_formatter)
+    monkeypatch.setattr(fmt_command, "format_rules", _lowercase_formatter)
     messy = write(tmp_path / "messy.leadrules", "MQL AT 50\n")
     tidy = write(tmp_path / "tidy.leadrules", "mql at 50\n")
     result = run("fmt", "--check", messy, tidy)
@@ -1012,7 +1013,7 @@ def test_fmt_check_lists_files_that_would_change(
 
 
 def test_fmt_diff_prints_a_unified_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "format_rules", _lowercase_formatter)
+    monkeypatch.setattr(fmt_command, "format_rules", _lowercase_formatter)
     messy = write(tmp_path / "messy.leadrules", "# rules\nMQL AT 50\n")
     result = run("fmt", "--diff", messy)
     assert result.exit_code == 0  # like black: --diff alone does not fail
@@ -1029,7 +1030,7 @@ def test_fmt_diff_prints_a_unified_diff(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_fmt_rewrites_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "format_rules", _lowercase_formatter)
+    monkeypatch.setattr(fmt_command, "format_rules", _lowercase_formatter)
     messy = write(tmp_path / "messy.leadrules", "MQL AT 50\n")
     result = run("fmt", messy)
     assert result.exit_code == 0
@@ -1040,7 +1041,7 @@ def test_fmt_rewrites_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_fmt_standard_input_to_standard_output(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "format_rules", _lowercase_formatter)
+    monkeypatch.setattr(fmt_command, "format_rules", _lowercase_formatter)
     result = run("fmt", "-", input="MQL AT 50\n")
     assert result.exit_code == 0
     assert result.stdout == "mql at 50\n"
