@@ -64,9 +64,9 @@ def scoring_time(now: dt.datetime | None) -> dt.datetime:
     return now or dt.datetime.now(UTC)
 
 
-def encoding_option(help: str) -> Callable[[F], F]:
-    """``--encoding`` (default utf-8) of the files the ``help`` text names."""
-    return click.option("--encoding", default="utf-8", show_default=True, help=help)
+def encoding_option(help_text: str) -> Callable[[F], F]:
+    """``--encoding`` (default utf-8) of the files ``help_text`` names."""
+    return click.option("--encoding", default="utf-8", show_default=True, help=help_text)
 
 
 def input_options(func: F) -> F:
@@ -112,7 +112,7 @@ def progress_option(func: F) -> F:
     )(func)
 
 
-def color_option(help: str) -> Callable[[F], F]:
+def color_option(help_text: str) -> Callable[[F], F]:
     """``--color/--no-color``: the command gets ``color`` (None: decide from the terminal, see
     :func:`.terminal.color_wanted`)."""
-    return click.option("--color/--no-color", default=None, help=help)
+    return click.option("--color/--no-color", default=None, help=help_text)
