@@ -1,6 +1,6 @@
 """``python -m leadrules``: the same command line as the ``leadrules`` script."""
 
-from .cli.app import main
+from .cli import main
 
 if __name__ == "__main__":
     main()

@@ -1,56 +1,44 @@
-"""Reading the command line's input files: leads and events as CSV, JSON Lines or JSON.
-
-Everything here streams: leads are read one record at a time, so a file of any length is scored
-in constant memory. The one exception is an events file joined to the leads, which is loaded
-into a dictionary keyed by lead id (memory grows with the number of events, not of leads).
-
-Problems with the input (a line that is not JSON, a record that is not an object, bytes that
-are not text in the file's encoding, ...) are reported through a :class:`Reporter` with the file
-and line number, and reading goes on.
+"""Opening the command line's input files (leads, events, test cases): a path or ``-`` for
+standard input, its format and its text encoding; reporting problems met in them; reading a
+time given as text.
 
 Text is decoded strictly: a byte the encoding (UTF-8 unless ``--encoding`` says otherwise) cannot
 decode is never turned into ``\ufffd`` silently. It is decoded with ``surrogateescape`` (so the
 line and column can still be found), and the record holding it is reported and skipped; a CSV
 header that cannot be decoded stops the command (without it no record can be read).
+
+Problems with the input (a line that is not JSON, a record that is not an object, bytes that
+are not text in the file's encoding, ...) are reported through a :class:`Reporter` with the file
+and line number, and reading goes on.
+
+Not here: turning a file's text into lead records (:mod:`.records`) and the events file joined to
+the leads (:mod:`.events`).
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime as dt
 import io
-import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from decimal import Decimal
+from collections.abc import Callable, Iterator
 from typing import IO, Any, Literal, cast
 
 import attrs
 from dateutil.parser import isoparse
 
 from ..errors import LeadRulesError
-from ..lang.ast import normalize_name
 
 __all__ = [
-    "EventTable",
     "Format",
     "InputError",
     "InputFile",
-    "LeadItem",
     "Reporter",
-    "attach_events",
     "decode_message",
     "detect_format",
-    "find_field",
-    "id_text",
-    "lead_id",
-    "lead_label",
-    "load_events",
     "parse_moment",
-    "read_records",
     "undecodable",
 ]
 
@@ -60,9 +48,6 @@ Format = Literal["csv", "tsv", "jsonl", "json"]
 
 #: Bytes read at a time from a JSON file.
 _CHUNK = 1 << 16
-
-# CSV exports from CRMs can hold long notes fields.
-csv.field_size_limit(min(sys.maxsize, 1 << 30))
 
 
 class InputError(LeadRulesError):
@@ -76,10 +61,9 @@ class Reporter:
     """Collects problems met in input files and shows each on standard error as
     ``file:line: message``. ``skipped`` counts records that could not be used."""
 
-    def __init__(self, write: Callable[[str], None] | None = None) -> None:
-        self._write = write or _stderr_line
+    def __init__(self) -> None:
+        self._write: Callable[[str], None] = _stderr_line
         self.skipped = 0
-        self.notes = 0
 
     def set_writer(self, write: Callable[[str], None]) -> None:
         self._write = write
@@ -91,7 +75,6 @@ class Reporter:
 
     def note(self, where: str, message: str) -> None:
         """Something odd that did not stop the record from being used."""
-        self.notes += 1
         self._write(f"{where}: warning: {message}")
 
 
@@ -282,434 +265,3 @@ def detect_format(path: str, stream: IO[bytes] | None = None) -> Format:
         if head.startswith(b"{"):
             return "jsonl"
     return "csv"
-
-
-# --------------------------------------------------------------------------- records
-
-
-@attrs.frozen(slots=True)
-class LeadItem:
-    """One record of an input file: its 1-based position among the records (``number``), where
-    it is (``where``, ``file:line``) and its fields."""
-
-    number: int
-    where: str
-    data: dict[str, Any]
-
-
-def read_records(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
-    """Every record of ``source`` as a dictionary, lazily. Broken records are reported and
-    skipped (they still count in ``number``, so that numbers match the file)."""
-    if source.fmt in ("csv", "tsv"):  # the header is read at once
-        return _read_csv(source, reporter, "\t" if source.fmt == "tsv" else ",")
-    if source.fmt == "jsonl":
-        return _read_jsonl(source, reporter)
-    return _read_json(source, reporter)
-
-
-def _describe_type(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float, Decimal)):
-        return "a number"
-    if value is None:
-        return "null"
-    return type(value).__name__
-
-
-def _json_error(exc: json.JSONDecodeError) -> str:
-    return f"not valid JSON: {exc.msg} (column {exc.colno})"
-
-
-def _read_jsonl(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
-    number = 0
-    for line_no, text in source.lines():
-        if not text.strip():
-            continue
-        number += 1
-        where = f"{source.name}:{line_no}"
-        bad = undecodable(text, source.encoding)
-        if bad is not None:
-            reporter.skip(where, bad[1])
-            continue
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            reporter.skip(where, _json_error(exc))
-            continue
-        if not isinstance(value, dict):
-            reporter.skip(where, f"a lead must be a JSON object, not {_describe_type(value)}")
-            continue
-        yield LeadItem(number, where, value)
-
-
-def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
-    """A JSON array of objects (read incrementally, one element at a time), or one object."""
-    decoder = json.JSONDecoder()
-    chunks = source.chunks()
-    buf = ""
-    pos = 0
-    line_base = 1  # line number at buf[0]
-    column_base = 0  # characters of buf[0]'s line before buf[0]
-    eof = False
-
-    def more() -> bool:
-        nonlocal buf, pos, line_base, column_base, eof
-        if eof:
-            return False
-        chunk = next(chunks, None)
-        if chunk is None:
-            eof = True
-            return False
-        dropped = buf.count("\n", 0, pos)
-        line_base += dropped
-        column_base = pos - (buf.rfind("\n", 0, pos) + 1) + (0 if dropped else column_base)
-        buf = buf[pos:] + chunk
-        pos = 0
-        return True
-
-    def skip_space() -> bool:
-        """Move past white space; False at the end of the input."""
-        nonlocal pos
-        while True:
-            while pos < len(buf) and buf[pos] in " \t\r\n":
-                pos += 1
-            if pos < len(buf):
-                return True
-            if not more():
-                return False
-
-    def line_at(index: int) -> int:
-        return line_base + buf.count("\n", 0, index)
-
-    def bad_text(start: int, end: int) -> tuple[str, str] | None:
-        """(where, message) for the first byte of buf[start:end] that could not be decoded."""
-        found = undecodable(buf, source.encoding, start, end, column_base)
-        return None if found is None else (f"{source.name}:{line_at(found[0])}", found[1])
-
-    def decode_value() -> tuple[Any, int, tuple[str, str] | None] | json.JSONDecodeError:
-        """(value, its first line, where and why it cannot be used) or the JSON error."""
-        nonlocal pos
-        while True:
-            try:
-                value, end = decoder.raw_decode(buf, pos)
-            except json.JSONDecodeError as exc:
-                if more():
-                    continue
-                return exc
-            # A number or word at the end of the buffer may go on in the next chunk.
-            incomplete = end >= len(buf) and not isinstance(value, (dict, list, str))
-            if incomplete and more():
-                continue
-            start_line = line_at(pos)
-            bad = bad_text(pos, end)
-            pos = end
-            return value, start_line, bad
-
-    def json_problem(exc: json.JSONDecodeError) -> tuple[str, str]:
-        """Where and why the JSON could not be read: undecodable bytes, if the reader met any
-        before the error, else the JSON error."""
-        bad = bad_text(pos, min(exc.pos + 1, len(buf)))
-        return bad or (f"{source.name}:{line_at(exc.pos)}", _json_error(exc))
-
-    if not skip_space():
-        return
-    if buf[pos] != "[":
-        result = decode_value()
-        if isinstance(result, json.JSONDecodeError):
-            reporter.skip(*json_problem(result))
-            return
-        value, line, bad = result
-        where = f"{source.name}:{line}"
-        if bad is not None:
-            reporter.skip(*bad)
-        elif isinstance(value, dict):
-            yield LeadItem(1, where, value)
-        else:
-            reporter.skip(
-                where, f"a JSON file holds an array of leads, not {_describe_type(value)}"
-            )
-        return
-    pos += 1
-    number = 0
-    expect_item = True
-    while True:
-        if not skip_space():
-            reporter.skip(f"{source.name}:{line_at(pos)}", "the JSON array is not closed with ]")
-            return
-        char = buf[pos]
-        if char == "]" and (expect_item is False or number == 0):
-            return
-        if not expect_item:
-            if char != ",":
-                found = bad_text(pos, pos + 1)
-                where, message = found or (
-                    f"{source.name}:{line_at(pos)}",
-                    f"expected , or ] between leads, found {char!r}",
-                )
-                reporter.skip(where, message + "; the rest of the file cannot be read")
-                return
-            pos += 1
-            expect_item = True
-            continue
-        result = decode_value()
-        if isinstance(result, json.JSONDecodeError):
-            number += 1
-            where, message = json_problem(result)
-            reporter.skip(where, message + "; the rest of the file cannot be read")
-            return
-        value, line, bad = result
-        number += 1
-        expect_item = False
-        where = f"{source.name}:{line}"
-        if bad is not None:
-            reporter.skip(*bad)
-        elif isinstance(value, dict):
-            yield LeadItem(number, where, value)
-        else:
-            reporter.skip(where, f"a lead must be a JSON object, not {_describe_type(value)}")
-
-
-def _read_csv(source: InputFile, reporter: Reporter, delimiter: str) -> Iterator[LeadItem]:
-    """A CSV record may span lines (a quoted cell with line breaks): a line with bytes that
-    cannot be decoded makes the whole record it belongs to unreadable; in the header, the
-    whole file."""
-    lines = source.lines()
-    current = [0]
-    # (line, message) of the first undecodable byte in the lines of the record being read
-    undecoded: list[tuple[int, str]] = []
-
-    def texts() -> Iterator[str]:
-        for line_no, text in lines:
-            current[0] = line_no
-            if not undecoded:
-                bad = undecodable(text, source.encoding)
-                if bad is not None:
-                    undecoded.append((line_no, bad[1]))
-            yield text
-
-    reader = csv.reader(texts(), delimiter=delimiter)
-    # The header is read at once, so that a file whose header cannot be read stops the
-    # command before anything is written.
-    start = current[0] + 1
-    try:
-        first = next(reader, None)
-    except csv.Error as exc:
-        raise InputError(f"{source.name}:{start}: cannot read the CSV header: {exc}") from exc
-    if undecoded:
-        line_no, message = undecoded[0]
-        raise InputError(f"{source.name}:{line_no}: cannot read the CSV header: {message}")
-    if first is None:
-        return iter(())
-    header = [cell.strip() for cell in first]
-    _check_header(source.name, header, reporter)
-    return _csv_rows(source, reporter, reader, header, current, undecoded)
-
-
-def _csv_rows(
-    source: InputFile,
-    reporter: Reporter,
-    reader: Iterator[list[str]],
-    header: list[str],
-    current: list[int],
-    undecoded: list[tuple[int, str]],
-) -> Iterator[LeadItem]:
-    number = 0
-    while True:
-        start = current[0] + 1
-        undecoded.clear()
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            number += 1
-            reporter.skip(f"{source.name}:{start}", f"not valid CSV: {exc}")
-            continue
-        if undecoded:
-            if any(cell.strip() for cell in row):
-                line_no, message = undecoded[0]
-                number += 1
-                reporter.skip(f"{source.name}:{line_no}", message)
-            continue
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line
-        number += 1
-        where = f"{source.name}:{start}"
-        if len(row) > len(header):
-            extra = row[len(header) :]
-            if any(cell.strip() for cell in extra):
-                reporter.note(
-                    where,
-                    f"{len(row)} cells but the header has {len(header)} columns; "
-                    "the extra cells are ignored",
-                )
-        lead: dict[str, Any] = {}
-        for key, cell in zip(header, row, strict=False):
-            if not key or key in lead:
-                continue
-            # A blank cell is missing, as the language says.
-            lead[key] = cell if cell.strip() else None
-        for key in header[len(row) :]:
-            if key and key not in lead:
-                lead[key] = None
-        yield LeadItem(number, where, lead)
-
-
-def _check_header(name: str, header: list[str], reporter: Reporter) -> None:
-    seen: dict[str, str] = {}
-    for position, key in enumerate(header, start=1):
-        if not key:
-            reporter.note(f"{name}:1", f"column {position} has no name; it is ignored")
-            continue
-        normal = normalize_name(key)
-        if normal in seen:
-            reporter.note(
-                f"{name}:1",
-                f"columns {seen[normal]!r} and {key!r} are the same name for rules "
-                f"(`{normal}`); rename one of them so that rules read the one you mean",
-            )
-        else:
-            seen[normal] = key
-
-
-# --------------------------------------------------------------------------- fields and ids
-
-
-def find_field(data: Mapping[str, Any], name: str) -> tuple[str, Any] | None:
-    """The (key, value) of ``data`` whose key is ``name`` as rules match names (ignoring case,
-    spaces, ``_`` and ``-``); an exact key is preferred."""
-    if name in data:
-        return name, data[name]
-    wanted = normalize_name(name)
-    for key, value in data.items():
-        if isinstance(key, str) and normalize_name(key) == wanted:
-            return key, value
-    return None
-
-
-def id_text(value: Any) -> str | None:
-    """A lead id as text for matching: ``42``, ``42.0`` and ``" 42 "`` are all ``"42"``."""
-    if value is None or isinstance(value, (dict, list, bool)):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
-
-
-def lead_id(item: LeadItem, id_field: str) -> str | None:
-    """The lead's id as text: the ``id_field`` field; for the default ``id``, a ``lead id``
-    field (``Lead ID``, ``lead_id``) when there is no ``id``."""
-    found = find_field(item.data, id_field)
-    if found is None and normalize_name(id_field) == "id":
-        found = find_field(item.data, "lead id")
-    return None if found is None else id_text(found[1])
-
-
-def lead_label(item: LeadItem, id_field: str) -> str:
-    """The lead's id, or ``#N`` (its position in the file) when it has none."""
-    return lead_id(item, id_field) or f"#{item.number}"
-
-
-# --------------------------------------------------------------------------- events
-
-_LEAD_ID_NAMES = ("lead id", "lead")
-_NAME_NAMES = ("name", "event", "event name", "type", "activity")
-_AT_NAMES = ("at", "timestamp", "time", "date", "occurred at", "created at")
-
-
-@attrs.define
-class EventTable:
-    """Events loaded from a file, by lead id; ``used`` records the ids that met a lead."""
-
-    by_lead: dict[str, list[dict[str, Any]]] = attrs.field(factory=dict)
-    count: int = 0
-    used: set[str] = attrs.field(factory=set)
-
-    def unused(self) -> tuple[int, int]:
-        """(events, lead ids) that matched no lead."""
-        ids = [key for key in self.by_lead if key not in self.used]
-        return sum(len(self.by_lead[key]) for key in ids), len(ids)
-
-
-def _pick(keys: dict[str, str], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        if name in keys:
-            return keys[name]
-    return None
-
-
-def load_events(source: InputFile, id_field: str, reporter: Reporter) -> EventTable:
-    """Read an events file into memory, keyed by lead id.
-
-    Each record needs the lead's id (a column ``lead id``/``lead_id``/``lead``, else the
-    ``id_field`` column), the event's name (``name``, ``event``, ``event name``, ``type``) and its
-    time (``at``, ``timestamp``, ``time``, ``date``). Properties come from a ``properties`` value
-    (an object; in CSV, JSON text) and from every other column.
-    """
-    table = EventTable()
-    id_names = (*_LEAD_ID_NAMES, normalize_name(id_field))
-    for item in read_records(source, reporter):
-        keys: dict[str, str] = {}
-        for key in item.data:
-            keys.setdefault(normalize_name(key), key)
-        id_key = _pick(keys, id_names)
-        name_key = _pick(keys, _NAME_NAMES)
-        at_key = _pick(keys, _AT_NAMES)
-        props_key = keys.get("properties")
-        owner = None if id_key is None else id_text(item.data[id_key])
-        if owner is None:
-            reporter.skip(item.where, f"the event has no lead id (a lead_id or {id_field} column)")
-            continue
-        name = None if name_key is None else item.data[name_key]
-        if not isinstance(name, str) or not name.strip():
-            reporter.skip(item.where, "the event has no name (a name or event column)")
-            continue
-        properties: dict[str, Any] = {}
-        if props_key is not None:
-            raw = item.data[props_key]
-            if isinstance(raw, str):
-                try:
-                    raw = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    reporter.note(item.where, f"properties: {_json_error(exc)}; ignored")
-                    raw = None
-            if isinstance(raw, dict):
-                properties.update(raw)
-            elif raw is not None:
-                reporter.note(item.where, "properties must be an object; ignored")
-        used = {id_key, name_key, at_key, props_key}
-        for key, value in item.data.items():
-            if key not in used and value is not None:
-                properties.setdefault(key, value)
-        event = {
-            "name": name,
-            "at": None if at_key is None else item.data[at_key],
-            "properties": properties,
-        }
-        table.by_lead.setdefault(owner, []).append(event)
-        table.count += 1
-    return table
-
-
-def attach_events(item: LeadItem, table: EventTable, id_field: str) -> None:
-    """Add the lead's events from ``table`` to its ``events`` (after any it already has)."""
-    key = lead_id(item, id_field)
-    if key is None:
-        return
-    joined = table.by_lead.get(key)
-    if joined is None:
-        return
-    table.used.add(key)
-    found = find_field(item.data, "events")
-    if found is not None and isinstance(found[1], list):
-        item.data[found[0]] = [*found[1], *joined]
-    else:
-        item.data["events" if found is None else found[0]] = list(joined)

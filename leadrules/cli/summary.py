@@ -1,181 +1,38 @@
-"""What the command line prints: score rows (table, CSV, JSON Lines), summaries, coloured
-explanations and the impact report of ``leadrules diff``.
+"""The totals the command line prints over many scored leads: the leads per stage after
+``leadrules score`` (:class:`StageTally`), and the impact report of ``leadrules diff``
+(:class:`DiffReport`: stage transitions, qualification gained and lost, score change, the leads
+that moved most and the rules responsible).
 
-Output is plain text with a fixed layout, so that two runs can be compared with ``diff``.
+Both work lead by lead in bounded memory. Output is plain text with a fixed layout, so that two
+runs can be compared with ``diff``. Not here: one row per lead (:mod:`.writers`).
 """
 
 from __future__ import annotations
 
-import csv
 import heapq
-import io
-import json
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
-import click
 
-from ..result import Result, json_number
-from ..result import format_number as fmt_number
+from ..result import Result, format_number, json_number
+from .base import counted
+from .writers import DISQUALIFIED, NO_STAGE, stage_label
 
-__all__ = [
-    "DiffReport",
-    "ScoreWriter",
-    "StageTally",
-    "colorize",
-    "fmt_number",
-    "make_writer",
-]
-
-NO_STAGE = "(no stage)"
-DISQUALIFIED = "(disqualified)"
+__all__ = ["DiffReport", "Mover", "RuleChange", "StageTally", "rule_changes", "stage_notes"]
 
 
 def fmt_signed(value: Decimal) -> str:
     """``+5``, ``-2.5``, and ``0`` for zero."""
-    text = fmt_number(value)
+    text = format_number(value)
     if text in ("0", "-0"):
         return "0"
     return text if text.startswith("-") else "+" + text
 
 
-def stage_label(result: Result) -> str:
-    if result.disqualified:
-        return DISQUALIFIED
-    return result.stage if result.stage is not None else NO_STAGE
-
-
-def note_for(result: Result) -> str:
-    """A short note for a table row: why disqualified, what the next stage needs, warnings."""
-    notes: list[str] = []
-    if result.disqualified:
-        notes.append("; ".join(d.reason for d in result.disqualifications))
-    elif result.next_stage is not None and result.points_to_next_stage is not None:
-        if result.points_to_next_stage > 0:
-            notes.append(f"{fmt_number(result.points_to_next_stage)} to {result.next_stage}")
-        else:
-            notes.append(f"{result.next_stage}: condition not met")
-    if result.warnings:
-        count = len(result.warnings)
-        notes.append(f"{count} data warning" + ("" if count == 1 else "s"))
-    return "; ".join(notes)
-
-
-# --------------------------------------------------------------------------- score output
-
-
-class ScoreWriter:
-    """Writes one line (or record) per scored lead to ``write``."""
-
-    def __init__(self, write: Callable[[str], None], explain: bool) -> None:
-        self.write = write
-        self.explain = explain
-
-    def start(self) -> None:
-        """Called once, before the first lead."""
-
-    def lead(self, label: str, where: str, result: Result) -> None:
-        raise NotImplementedError
-
-
-class TableWriter(ScoreWriter):
-    """``ID  SCORE  STAGE  NOTE`` in fixed-width columns (a long id pushes its row along)."""
-
-    def start(self) -> None:
-        self.write(self._row("ID", "SCORE", "STAGE", "NOTE"))
-
-    @staticmethod
-    def _row(label: str, score: str, stage: str, note: str) -> str:
-        return f"{label:<12} {score:>8}  {stage:<15} {note}".rstrip()
-
-    def lead(self, label: str, where: str, result: Result) -> None:
-        self.write(
-            self._row(label, fmt_number(result.score), stage_label(result), note_for(result))
-        )
-        if self.explain:
-            for line in result.explain().rstrip("\n").split("\n"):
-                self.write(("    " + line).rstrip())
-            self.write("")
-
-
-def _summary_dict(label: str, where: str, result: Result) -> dict[str, Any]:
-    return {
-        "id": label,
-        "source": where,
-        "score": json_number(result.score),
-        "stage": result.stage,
-        "qualified": result.qualified,
-        "disqualified": result.disqualified,
-        "reasons": [d.reason for d in result.disqualifications],
-        "next_stage": result.next_stage,
-        "points_to_next_stage": None
-        if result.points_to_next_stage is None
-        else json_number(result.points_to_next_stage),
-        "warnings": list(result.warnings),
-    }
-
-
-class JsonlWriter(ScoreWriter):
-    """One JSON object per lead; ``--explain`` adds ``explanation`` (text) and ``result`` (every
-    detail, as ``Result.to_dict()``)."""
-
-    def lead(self, label: str, where: str, result: Result) -> None:
-        data = _summary_dict(label, where, result)
-        if self.explain:
-            data["explanation"] = result.explain()
-            data["result"] = result.to_dict()
-        self.write(json.dumps(data, ensure_ascii=False, sort_keys=False))
-
-
-class CsvWriter(ScoreWriter):
-    COLUMNS = (
-        "id",
-        "score",
-        "stage",
-        "qualified",
-        "disqualified",
-        "reasons",
-        "next_stage",
-        "points_to_next_stage",
-        "warnings",
-    )
-
-    def _line(self, cells: Sequence[str]) -> None:
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(cells)
-        self.write(buffer.getvalue().rstrip("\n"))
-
-    def start(self) -> None:
-        self._line([*self.COLUMNS, *(("explanation",) if self.explain else ())])
-
-    def lead(self, label: str, where: str, result: Result) -> None:
-        cells = [
-            label,
-            fmt_number(result.score),
-            result.stage or "",
-            "true" if result.qualified else "false",
-            "true" if result.disqualified else "false",
-            "; ".join(d.reason for d in result.disqualifications),
-            result.next_stage or "",
-            "" if result.points_to_next_stage is None else fmt_number(result.points_to_next_stage),
-            "; ".join(result.warnings),
-        ]
-        if self.explain:
-            cells.append(result.explain().rstrip("\n"))
-        self._line(cells)
-
-
-def make_writer(output: str, write: Callable[[str], None], explain: bool) -> ScoreWriter:
-    writers: dict[str, type[ScoreWriter]] = {
-        "table": TableWriter,
-        "jsonl": JsonlWriter,
-        "csv": CsvWriter,
-    }
-    return writers[output](write, explain)
+# --------------------------------------------------------------------------- score
 
 
 @attrs.define
@@ -201,64 +58,11 @@ class StageTally:
         rows.append(("disqualified", self.counts[DISQUALIFIED]))
         out = [f"  {name:<14} {count:>8}" for name, count in rows]
         if self.warnings:
-            leads = self.leads_with_warnings
             out.append(
                 f"  {'data warnings':<14} {self.warnings:>8}"
-                f"  (on {leads} lead{'s' if leads != 1 else ''})"
+                f"  (on {counted(self.leads_with_warnings, 'lead')})"
             )
         return out
-
-
-# --------------------------------------------------------------------------- colour
-
-_POINTS_LINE = re.compile(r"^(\s*)([+-]\d[\d.]*)(\s.*)$")
-_LINE_REF = re.compile(r"\(line \d+\)")
-
-
-def colorize(text: str) -> str:
-    """ANSI colours for an explanation: points green (gains) or red (losses), the headline bold,
-    disqualification red, warnings yellow, evidence dim. The text is unchanged otherwise."""
-    out: list[str] = []
-    section = ""
-    for index, line in enumerate(text.split("\n")):
-        stripped = line.strip()
-        if index == 0:
-            if "DISQUALIFIED" in line:
-                head, _, tail = line.partition("DISQUALIFIED")
-                out.append(
-                    click.style(head, bold=True)
-                    + click.style("DISQUALIFIED", fg="red", bold=True)
-                    + click.style(tail, bold=True)
-                )
-            else:
-                out.append(click.style(line, bold=True))
-            continue
-        if line and not line.startswith(" "):
-            section = stripped
-            color = (
-                "red"
-                if stripped.startswith("Disqualified")
-                else "yellow"
-                if stripped.startswith(("Warnings", "Could not decide"))
-                else None
-            )
-            out.append(click.style(line, fg=color, bold=True))
-            continue
-        match = _POINTS_LINE.match(line)
-        if match and not section.startswith(("Disqualified", "Warnings", "Could not")):
-            indent, points, rest = match.groups()
-            color = "red" if points.startswith("-") else "green"
-            rest = _LINE_REF.sub(lambda m: click.style(m.group(0), dim=True), rest)
-            out.append(indent + click.style(points, fg=color, bold=True) + rest)
-            continue
-        if stripped.startswith("because"):
-            out.append(click.style(line, dim=True))
-            continue
-        if section.startswith("Warnings") and stripped:
-            out.append(click.style(line, fg="yellow"))
-            continue
-        out.append(line)
-    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- diff
@@ -343,7 +147,7 @@ class Mover:
 
     def lines(self) -> list[str]:
         head = (
-            f"  {self.label}: {fmt_number(self.old.score)} -> {fmt_number(self.new.score)} "
+            f"  {self.label}: {format_number(self.old.score)} -> {format_number(self.new.score)} "
             f"({fmt_signed(self.change)}), {stage_label(self.old)} -> {stage_label(self.new)}"
         )
         out = [head]
@@ -372,14 +176,14 @@ def stage_notes(old: Result, new: Result) -> list[str]:
             continue
         o, n = before.get(name), after.get(name)
         if o is None:
-            notes.append(f"stage {name} is new (at {fmt_number(n.threshold) if n else '?'})")
+            notes.append(f"stage {name} is new (at {format_number(n.threshold) if n else '?'})")
         elif n is None:
             notes.append(f"stage {name} was removed")
         else:
             if o.threshold != n.threshold:
                 notes.append(
-                    f"stage {name} moved from {fmt_number(o.threshold)} "
-                    f"to {fmt_number(n.threshold)}"
+                    f"stage {name} moved from {format_number(o.threshold)} "
+                    f"to {format_number(n.threshold)}"
                 )
             if o.condition != n.condition:
                 notes.append(
@@ -523,14 +327,14 @@ class DiffReport:
         out.append("")
         out.append(
             f"Qualification: {self.gained} gained, {self.lost} lost "
-            f"(of {self.leads} lead{'s' if self.leads != 1 else ''})"
+            f"(of {counted(self.leads, 'lead')})"
         )
         stats = self.stats()
         if stats is None:
             out.append("Score change: no leads")
         else:
             out.append(
-                f"Score change: {self.changed} lead{'s' if self.changed != 1 else ''} changed "
+                f"Score change: {counted(self.changed, 'lead')} changed "
                 "score or stage; "
                 f"mean {fmt_signed(stats['mean'])}, median {fmt_signed(stats['median'])}, "
                 f"min {fmt_signed(stats['min'])}, max {fmt_signed(stats['max'])}"

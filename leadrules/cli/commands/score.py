@@ -1,0 +1,189 @@
+"""``leadrules score`` and ``leadrules explain``: every lead of a file scored (a row each, then
+a summary), or one lead's score explained point by point.
+
+Not here: reading the leads (:mod:`..leadfile`), the rows (:mod:`..writers`), the summary
+(:mod:`..summary`), the explanation's text (:mod:`leadrules.report`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from ..base import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    NotFound,
+    command,
+    counted,
+    debugging,
+    echo_err,
+    load_rules,
+)
+from ..leadfile import LeadFile
+from ..options import (
+    LEADS_FILE,
+    RULES_FILE,
+    color_option,
+    input_options,
+    now_option,
+    progress_option,
+    scoring_time,
+)
+from ..records import LeadItem
+from ..summary import StageTally
+from ..terminal import color_wanted, colorize, progress_wanted
+from ..writers import WRITERS, make_writer
+
+__all__ = ["explain", "score"]
+
+
+@command()
+@click.argument("rules", type=RULES_FILE)
+@click.argument("leads", type=LEADS_FILE)
+@input_options
+@now_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Choice(list(WRITERS)),
+    default="table",
+    show_default=True,
+    help="table for people, jsonl or csv for tools.",
+)
+@click.option("--explain", is_flag=True, help="Add each lead's full explanation.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@progress_option
+def score(
+    rules: str,
+    leads: str,
+    events_path: str | None,
+    id_field: str,
+    input_format: str | None,
+    encoding: str,
+    now: dt.datetime | None,
+    output: str,
+    explain: bool,
+    quiet: bool,
+    progress: bool | None,
+) -> int:
+    """Score every lead in LEADS (.csv, .tsv, .jsonl, .json, or - for standard input).
+
+    Streams: leads are read, scored and written one at a time. CSV headers match rule names as
+    the language does (`Company Size` is `company size`); blank cells are missing. The summary
+    (leads per stage, disqualified, warnings) goes to standard error. Records that cannot be
+    read are reported with their line number and skipped; the exit code is then 1.
+    """
+    ruleset = load_rules(rules)
+    moment = scoring_time(now)
+    lead_file = LeadFile(leads, input_format, encoding, events_path, id_field)
+    stdout = sys.stdout
+
+    def write(text: str) -> None:
+        stdout.write(text + "\n")
+
+    writer = make_writer(output, write, explain)
+    tally = StageTally(ruleset.stages)
+    debug = debugging(click.get_current_context())
+    with lead_file.progress(progress_wanted(progress, quiet), "scoring") as bar:
+        writer.start()
+        for item in lead_file:
+            result = lead_file.evaluate(ruleset, item, moment, debug)
+            bar.step()
+            if result is None:
+                continue
+            writer.lead(lead_file.label(item), item.where, result)
+            tally.add(result)
+        stdout.flush()
+    skipped = lead_file.reporter.skipped
+    if not quiet:
+        echo_err(
+            f"{counted(tally.leads, 'lead')} scored from {lead_file.name} "
+            f"with {rules} at {moment.isoformat()}"
+        )
+        for line in tally.lines():
+            echo_err(line)
+        if skipped:
+            echo_err(f"  {'skipped':<14} {skipped:>8}  (records that could not be read; see above)")
+        lead_file.note_unused_events()
+    return EXIT_FINDINGS if skipped else EXIT_OK
+
+
+@command()
+@click.argument("rules", type=RULES_FILE)
+@click.argument("leads", type=LEADS_FILE)
+@click.option("--id", "wanted_id", default=None, help="The lead whose --id-field is this value.")
+@click.option(
+    "--index",
+    type=click.IntRange(min=1),
+    default=None,
+    help="The Nth lead of the file (1 is the first lead; headers and blank lines not counted).",
+)
+@input_options
+@now_option
+@color_option("Colours (default: only on a terminal, and never when NO_COLOR is set).")
+def explain(
+    rules: str,
+    leads: str,
+    wanted_id: str | None,
+    index: int | None,
+    events_path: str | None,
+    id_field: str,
+    input_format: str | None,
+    encoding: str,
+    now: dt.datetime | None,
+    color: bool | None,
+) -> None:
+    """Explain one lead's score, point by point. Pick it with --id X or --index N.
+
+    Exit 1 when the lead is not in the file.
+    """
+    if (wanted_id is None) == (index is None):
+        raise click.UsageError("give exactly one of --id X and --index N")
+    ruleset = load_rules(rules)
+    moment = scoring_time(now)
+    lead_file = LeadFile(leads, input_format, encoding, events_path, id_field)
+    found: LeadItem | None = None
+    seen = 0
+    with_id = 0
+    with lead_file:
+        for item in lead_file:
+            seen += 1
+            if index is not None:
+                if item.number == index:
+                    found = item
+                    break
+                if item.number > index:
+                    break
+                continue
+            this_id = lead_file.lead_id(item)
+            if this_id is not None:
+                with_id += 1
+            if wanted_id is not None and this_id == wanted_id.strip():
+                found = item
+                break
+    if found is None:
+        if index is not None:
+            raise NotFound(f"{lead_file.name} has no readable lead number {index} ({seen} read)")
+        hint = (
+            ""
+            if with_id
+            else f"; no lead has an id field {id_field!r}"
+            + (" (or 'lead id')" if id_field == "id" else "")
+            + ": choose the id column with --id-field, or use --index"
+        )
+        raise NotFound(
+            f"no lead with {id_field} {wanted_id!r} in {lead_file.name} ({seen} read){hint}"
+        )
+    result = ruleset.evaluate(found.data, moment)
+    text = result.explain().rstrip("\n")
+    use_color = color_wanted(color, sys.stdout)
+    header = f"Lead {lead_file.label(found)} ({found.where}), scored at {moment.isoformat()}"
+    if use_color:
+        click.echo(click.style(header, bold=True), color=True)
+        click.echo(colorize(text), color=True)
+    else:
+        click.echo(header)
+        click.echo(text)

@@ -1,0 +1,169 @@
+"""How ``leadrules score`` writes each scored lead: a table for people, JSON Lines or CSV for
+tools; and the stage label and short note a row shows.
+
+Output is plain text with a fixed layout, so that two runs can be compared with ``diff``. Not
+here: the totals after the rows (:mod:`.summary`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..result import Result, format_number, json_number
+from .base import counted
+
+__all__ = [
+    "DISQUALIFIED",
+    "NO_STAGE",
+    "WRITERS",
+    "CsvWriter",
+    "JsonlWriter",
+    "ScoreWriter",
+    "TableWriter",
+    "make_writer",
+    "note_for",
+    "stage_label",
+]
+
+NO_STAGE = "(no stage)"
+DISQUALIFIED = "(disqualified)"
+
+
+def stage_label(result: Result) -> str:
+    if result.disqualified:
+        return DISQUALIFIED
+    return result.stage if result.stage is not None else NO_STAGE
+
+
+def note_for(result: Result) -> str:
+    """A short note for a table row: why disqualified, what the next stage needs, warnings."""
+    notes: list[str] = []
+    if result.disqualified:
+        notes.append("; ".join(d.reason for d in result.disqualifications))
+    elif result.next_stage is not None and result.points_to_next_stage is not None:
+        if result.points_to_next_stage > 0:
+            notes.append(f"{format_number(result.points_to_next_stage)} to {result.next_stage}")
+        else:
+            notes.append(f"{result.next_stage}: condition not met")
+    if result.warnings:
+        notes.append(counted(len(result.warnings), "data warning"))
+    return "; ".join(notes)
+
+
+class ScoreWriter:
+    """Writes one line (or record) per scored lead to ``write``."""
+
+    def __init__(self, write: Callable[[str], None], explain: bool) -> None:
+        self.write = write
+        self.explain = explain
+
+    def start(self) -> None:
+        """Called once, before the first lead."""
+
+    def lead(self, label: str, where: str, result: Result) -> None:
+        raise NotImplementedError
+
+
+class TableWriter(ScoreWriter):
+    """``ID  SCORE  STAGE  NOTE`` in fixed-width columns (a long id pushes its row along)."""
+
+    def start(self) -> None:
+        self.write(self._row("ID", "SCORE", "STAGE", "NOTE"))
+
+    @staticmethod
+    def _row(label: str, score: str, stage: str, note: str) -> str:
+        return f"{label:<12} {score:>8}  {stage:<15} {note}".rstrip()
+
+    def lead(self, label: str, where: str, result: Result) -> None:
+        self.write(
+            self._row(label, format_number(result.score), stage_label(result), note_for(result))
+        )
+        if self.explain:
+            for line in result.explain().rstrip("\n").split("\n"):
+                self.write(("    " + line).rstrip())
+            self.write("")
+
+
+def _summary_dict(label: str, where: str, result: Result) -> dict[str, Any]:
+    return {
+        "id": label,
+        "source": where,
+        "score": json_number(result.score),
+        "stage": result.stage,
+        "qualified": result.qualified,
+        "disqualified": result.disqualified,
+        "reasons": [d.reason for d in result.disqualifications],
+        "next_stage": result.next_stage,
+        "points_to_next_stage": None
+        if result.points_to_next_stage is None
+        else json_number(result.points_to_next_stage),
+        "warnings": list(result.warnings),
+    }
+
+
+class JsonlWriter(ScoreWriter):
+    """One JSON object per lead; ``--explain`` adds ``explanation`` (text) and ``result`` (every
+    detail, as ``Result.to_dict()``)."""
+
+    def lead(self, label: str, where: str, result: Result) -> None:
+        data = _summary_dict(label, where, result)
+        if self.explain:
+            data["explanation"] = result.explain()
+            data["result"] = result.to_dict()
+        self.write(json.dumps(data, ensure_ascii=False, sort_keys=False))
+
+
+class CsvWriter(ScoreWriter):
+    COLUMNS = (
+        "id",
+        "score",
+        "stage",
+        "qualified",
+        "disqualified",
+        "reasons",
+        "next_stage",
+        "points_to_next_stage",
+        "warnings",
+    )
+
+    def _line(self, cells: Sequence[str]) -> None:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(cells)
+        self.write(buffer.getvalue().rstrip("\n"))
+
+    def start(self) -> None:
+        self._line([*self.COLUMNS, *(("explanation",) if self.explain else ())])
+
+    def lead(self, label: str, where: str, result: Result) -> None:
+        cells = [
+            label,
+            format_number(result.score),
+            result.stage or "",
+            "true" if result.qualified else "false",
+            "true" if result.disqualified else "false",
+            "; ".join(d.reason for d in result.disqualifications),
+            result.next_stage or "",
+            ""
+            if result.points_to_next_stage is None
+            else format_number(result.points_to_next_stage),
+            "; ".join(result.warnings),
+        ]
+        if self.explain:
+            cells.append(result.explain().rstrip("\n"))
+        self._line(cells)
+
+
+#: The writers by ``--output`` name, in the order ``--help`` lists them.
+WRITERS: dict[str, type[ScoreWriter]] = {
+    "table": TableWriter,
+    "jsonl": JsonlWriter,
+    "csv": CsvWriter,
+}
+
+
+def make_writer(output: str, write: Callable[[str], None], explain: bool) -> ScoreWriter:
+    return WRITERS[output](write, explain)
