@@ -1,0 +1,87 @@
+"""Lists of :class:`leadrules.Event`: realistic names (spelt the ways exports spell them),
+times before a given moment in a few time zones, and the properties each known event carries.
+
+The arguments arrive checked (by :func:`leadrules.strategies.events`); ``_leads`` uses the same
+names, times and properties for the events of a class of the user's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
+from ..lang import ast
+from ..runtime.leads import Event
+from ._values import (
+    CAMPAIGNS,
+    DEFAULT_EVENT_NAMES,
+    LEAD_SOURCES,
+    PATHS,
+    TOPICS,
+    UTC,
+    WHITEPAPERS,
+)
+
+_PROPERTY_STRATEGIES: Mapping[str, Callable[[], SearchStrategy[dict[str, Any]]]] = {
+    "visited pricing page": lambda: st.fixed_dictionaries({"path": st.sampled_from(PATHS)}),
+    "visited website": lambda: st.fixed_dictionaries({"path": st.sampled_from(PATHS)}),
+    "opened email": lambda: st.fixed_dictionaries({"campaign": st.sampled_from(CAMPAIGNS)}),
+    "clicked email": lambda: st.fixed_dictionaries({"campaign": st.sampled_from(CAMPAIGNS)}),
+    "attended webinar": lambda: st.fixed_dictionaries(
+        {"topic": st.sampled_from(TOPICS)},
+        optional={"minutes": st.integers(1, 120)},
+    ),
+    "downloaded whitepaper": lambda: st.fixed_dictionaries({"title": st.sampled_from(WHITEPAPERS)}),
+    "requested demo": lambda: st.fixed_dictionaries(
+        {}, optional={"source": st.sampled_from(LEAD_SOURCES)}
+    ),
+}
+
+
+def properties_for(name: str) -> SearchStrategy[dict[str, Any]]:
+    """The properties an event of this name carries (``topic`` for a webinar, ``path`` for a
+    page visit, ...); for a name it does not know, now and then a ``source``."""
+    make = _PROPERTY_STRATEGIES.get(ast.normalize_name(name))
+    if make is not None:
+        return make()
+    return st.fixed_dictionaries({}, optional={"source": st.sampled_from(LEAD_SOURCES)})
+
+
+def spellings(name: str) -> SearchStrategy[str]:
+    """The name as written, in Title Case, or in snake_case: rules match them all."""
+    return st.sampled_from(
+        (name, name.title(), re.sub(r"[\s-]+", "_", name.strip()).lower())
+    ).filter(bool)
+
+
+TIMEZONES = (UTC, dt.timezone(dt.timedelta(hours=1)), dt.timezone(dt.timedelta(hours=-5)))
+
+
+def event_lists(
+    names: SearchStrategy[str] | None,
+    now: dt.datetime,
+    *,
+    seconds: int = 365 * 86400,
+    min_size: int = 0,
+    max_size: int = 12,
+) -> SearchStrategy[list[Event]]:
+    """Lists of events before ``now`` (timezone-aware), at most ``seconds`` before it, named
+    from ``names`` as drawn, or (``names`` None) from :data:`DEFAULT_EVENT_NAMES` in any of
+    their spellings."""
+    name_strategy = st.sampled_from(DEFAULT_EVENT_NAMES) if names is None else names
+
+    @st.composite
+    def one(draw: st.DrawFn) -> Event:
+        canonical = draw(name_strategy)
+        name = draw(spellings(canonical)) if names is None else canonical
+        age = draw(st.integers(1, seconds))
+        zone = draw(st.sampled_from(TIMEZONES))
+        at = (now - dt.timedelta(seconds=age)).astimezone(zone)
+        return Event(name, at, draw(properties_for(canonical)))
+
+    return st.lists(one(), min_size=min_size, max_size=max_size)
