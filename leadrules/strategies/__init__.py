@@ -90,9 +90,14 @@ __all__ = [
 # =========================================================================== argument checks
 
 
+def _now() -> dt.datetime:
+    """The current UTC time, to the second: the ``now`` of a strategy not given one."""
+    return dt.datetime.now(UTC).replace(microsecond=0)
+
+
 def _check_now(now: Any, what: str) -> dt.datetime:
     if now is None:
-        return dt.datetime.now(UTC).replace(microsecond=0)
+        return _now()
     if not isinstance(now, dt.datetime):
         raise InvalidArgument(
             f"{what}: now must be a datetime, not {type(now).__name__} ({now!r}); "
@@ -213,7 +218,7 @@ def leads(schema: Any = None, **overrides: Any) -> SearchStrategy[Any]:
     a constant (``requested_demo=True``). Events are drawn before the current time; to fix
     ``now``, override them: ``events=events(now=NOW)``.
     """
-    now = dt.datetime.now(UTC).replace(microsecond=0)
+    now = _now()
     if schema is None:
         return _leads.default_leads(now, _check_overrides(overrides, None, True, ""))
     fields = _schema.fields_of(schema)

@@ -61,12 +61,23 @@ def spellings(name: str) -> SearchStrategy[str]:
 
 TIMEZONES = (UTC, dt.timezone(dt.timedelta(hours=1)), dt.timezone(dt.timedelta(hours=-5)))
 
+#: How far back events go unless told otherwise: a year.
+YEAR_SECONDS = 365 * 86400
+
+
+def draw_time_before(draw: st.DrawFn, now: dt.datetime, seconds: int) -> dt.datetime:
+    """A moment strictly before ``now`` and at most ``seconds`` before it, in one of
+    :data:`TIMEZONES`."""
+    age = draw(st.integers(1, seconds))
+    zone = draw(st.sampled_from(TIMEZONES))
+    return (now - dt.timedelta(seconds=age)).astimezone(zone)
+
 
 def event_lists(
     names: SearchStrategy[str] | None,
     now: dt.datetime,
     *,
-    seconds: int = 365 * 86400,
+    seconds: int = YEAR_SECONDS,
     min_size: int = 0,
     max_size: int = 12,
 ) -> SearchStrategy[list[Event]]:
@@ -79,9 +90,7 @@ def event_lists(
     def one(draw: st.DrawFn) -> Event:
         canonical = draw(name_strategy)
         name = draw(spellings(canonical)) if names is None else canonical
-        age = draw(st.integers(1, seconds))
-        zone = draw(st.sampled_from(TIMEZONES))
-        at = (now - dt.timedelta(seconds=age)).astimezone(zone)
+        at = draw_time_before(draw, now, seconds)
         return Event(name, at, draw(properties_for(canonical)))
 
     return st.lists(one(), min_size=min_size, max_size=max_size)

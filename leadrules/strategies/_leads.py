@@ -12,7 +12,6 @@ The schema arrives read (``_schema``) and the overrides checked and made strateg
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import typing
 from collections.abc import Mapping
 from decimal import Decimal
@@ -25,10 +24,11 @@ from hypothesis.strategies import SearchStrategy
 from ..errors import InvalidArgument
 from ..lang import ast
 from ..runtime.leads import Event
-from ._events import TIMEZONES, event_lists, properties_for, spellings
+from ._events import draw_time_before, event_lists, properties_for, spellings
 from ._schema import (
     Field,
     accepts_extra,
+    choice_value,
     event_parts,
     fields_of,
     is_dict_schema,
@@ -56,6 +56,7 @@ from ._values import (
     emails,
     industries,
     job_titles,
+    lead_ids,
     log_int,
     loose_values,
     messy_bool,
@@ -89,6 +90,30 @@ def _maybe_missing(draw: st.DrawFn, value: SearchStrategy[Any], missing: tuple[A
         if roll < 3:
             return missing[roll % len(missing)]
     return draw(value)
+
+
+def _with_missing(field: Field, values: SearchStrategy[Any]) -> SearchStrategy[Any]:
+    """``values``, or now and then one of the ways ``field`` can be missing."""
+    return _maybe_missing(values, tuple(_missing_values(field)))
+
+
+def _draw_fields(
+    draw: st.DrawFn, parts: Mapping[str, SearchStrategy[Any]], into: dict[str, Any]
+) -> dict[str, Any]:
+    """Each part drawn in turn into ``into``, but those drawn as :data:`ABSENT`."""
+    for key, strategy in parts.items():
+        value = draw(strategy)
+        if value is not ABSENT:
+            into[key] = value
+    return into
+
+
+def _construct(cls: Any, kwargs: dict[str, Any]) -> Any:
+    try:
+        return cls(**kwargs)
+    except Exception:
+        # The class's own validators refused a drawn value: try another.
+        reject()
 
 
 # =========================================================================== field values
@@ -125,12 +150,7 @@ def value_strategy(field: Field, now: dt.datetime, depth: int) -> SearchStrategy
     if kind == "nested":
         if is_dict_schema(tp):
             return lead_dicts(
-                {
-                    f.name: _maybe_missing(
-                        value_strategy(f, now, depth + 1), tuple(_missing_values(f))
-                    )
-                    for f in field.nested
-                }
+                {f.name: _with_missing(f, value_strategy(f, now, depth + 1)) for f in field.nested}
             )
         return instances(tp, field.nested, {}, now, depth + 1)
     if kind == "list":
@@ -222,24 +242,20 @@ def _event_elements(
     name_field, time_field, props_field = event_parts(fields)
     special = [f for f in (name_field, time_field, props_field) if f is not None]
     others = {
-        f.name: _maybe_missing(_event_property_values(f, now, depth), tuple(_missing_values(f)))
+        f.name: _with_missing(f, _event_property_values(f, now, depth))
         for f in fields
         if all(f is not g for g in special)
     }
     props: SearchStrategy[Any] | None = None
     if props_field is not None and not is_open_mapping(props_field):
-        props = _maybe_missing(
-            value_strategy(props_field, now, depth + 1), tuple(_missing_values(props_field))
-        )
+        props = _with_missing(props_field, value_strategy(props_field, now, depth + 1))
     names: SearchStrategy[tuple[Any, str]]
     if name_field is None or name_field.kind in ("text", "any", "other"):
         names = st.sampled_from(DEFAULT_EVENT_NAMES).flatmap(
             lambda n: spellings(n).map(lambda written: (written, n))
         )
     elif name_field.kind == "choice":
-        names = st.sampled_from(name_field.choices).map(
-            lambda c: (c, str(c.value if isinstance(c, enum.Enum) else c))
-        )
+        names = st.sampled_from(name_field.choices).map(lambda c: (c, str(choice_value(c))))
     else:
         names = value_strategy(name_field, now, depth + 1).map(lambda v: (v, str(v)))
     seconds = 365 * 86400
@@ -252,25 +268,15 @@ def _event_elements(
         if name_field is not None:
             kwargs[name_field.name] = value
         if time_field is not None:
-            age = draw(st.integers(1, seconds))
-            zone = draw(st.sampled_from(TIMEZONES))
-            moment = (now - dt.timedelta(seconds=age)).astimezone(zone)
-            kwargs[time_field.name] = _event_time(time_field, moment)
+            kwargs[time_field.name] = _event_time(time_field, draw_time_before(draw, now, seconds))
         if props_field is not None:
             found = draw(properties_for(canonical) if props is None else props)
             if found is not ABSENT:
                 kwargs[props_field.name] = found
-        for key, strategy in others.items():
-            found = draw(strategy)
-            if found is not ABSENT:
-                kwargs[key] = found
+        _draw_fields(draw, others, kwargs)
         if as_dict:
             return kwargs
-        try:
-            return cls(**kwargs)
-        except Exception:
-            # The class's own validators refused a drawn value: try another.
-            reject()
+        return _construct(cls, kwargs)
 
     return build()
 
@@ -294,9 +300,7 @@ def instances(
         elif field.kind == "nested" and depth >= 3:
             parts[field.name] = st.just(None if field.optional else ABSENT)
         else:
-            parts[field.name] = _maybe_missing(
-                value_strategy(field, now, depth), tuple(_missing_values(field))
-            )
+            parts[field.name] = _with_missing(field, value_strategy(field, now, depth))
     extras: dict[str, SearchStrategy[Any]] = {}
     if accepts_extra(cls):
         known = {ast.normalize_name(f.name) for f in fields}
@@ -309,16 +313,8 @@ def instances(
 
     @st.composite
     def build(draw: st.DrawFn) -> Any:
-        kwargs = {}
-        for key, strategy in {**parts, **extras}.items():
-            value = draw(strategy)
-            if value is not ABSENT:
-                kwargs[key] = value
-        try:
-            return cls(**kwargs)
-        except Exception:
-            # The class's own validators refused a drawn value: try another.
-            reject()
+        kwargs = _draw_fields(draw, {**parts, **extras}, {})
+        return _construct(cls, kwargs)
 
     return build()
 
@@ -331,7 +327,7 @@ def _dict_fields(now: dt.datetime) -> dict[str, SearchStrategy[Any]]:
         return _maybe_missing(strategy, missing)
 
     return {
-        "id": st.integers(1, 99_999).map(lambda n: f"L{n:05d}"),
+        "id": lead_ids(),
         "email": maybe(emails()),
         "first_name": maybe(st.sampled_from(FIRST_NAMES)),
         "last_name": maybe(st.sampled_from(LAST_NAMES)),
@@ -385,8 +381,9 @@ def schema_dicts(
 ) -> SearchStrategy[dict[str, Any]]:
     """Dicts of a mapping schema or a TypedDict, whose fields are ``fields``."""
     parts = {
-        f.name: overrides.get(f.name)
-        or _maybe_missing(value_strategy(f, now, 0), tuple(_missing_values(f)))
+        f.name: overrides[f.name]
+        if f.name in overrides
+        else _with_missing(f, value_strategy(f, now, 0))
         for f in fields
     }
     return lead_dicts(parts)
@@ -397,11 +394,6 @@ def lead_dicts(parts: Mapping[str, SearchStrategy[Any]]) -> SearchStrategy[dict[
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
-        lead: dict[str, Any] = {}
-        for key, strategy in parts.items():
-            value = draw(strategy)
-            if value is not ABSENT:
-                lead[key] = value
-        return lead
+        return _draw_fields(draw, parts, {})
 
     return build()

@@ -67,6 +67,11 @@ class Writer:
             return text.title()
         return text
 
+    def kws(self, text: str) -> str:
+        """Keywords of several words (``is not``, ``starts with``), each cased as :meth:`kw`
+        cases it."""
+        return " ".join(self.kw(w) for w in text.split())
+
     def name(self, segments: tuple[str, ...]) -> str:
         parts = []
         for segment in segments:

@@ -10,6 +10,7 @@ its use. The tokens are written by ``_literals``' :class:`~._literals.Writer`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -99,10 +100,10 @@ class RuleFile(Writer):
             words = self.draw(
                 st.sampled_from(("is missing", "is present", "is not missing", "is not present"))
             )
-            return f"{name} " + " ".join(self.kw(w) for w in words.split())
+            return f"{name} " + self.kws(words)
         if kind == "compare":
             op = self.pick(("=", "==", "is", "!=", "<>", "is not"))
-            op = " ".join(self.kw(w) for w in op.split())
+            op = self.kws(op)
             return f"{name} {op} {self.literal(field)}"
         if kind == "order":
             op = self.pick(("<", "<=", ">", ">="))
@@ -121,11 +122,11 @@ class RuleFile(Writer):
             items = [self.literal(field) for _ in range(self.draw(st.integers(0, 4)))]
             trailing = "," if items and self.draw(st.integers(0, 4)) == 0 else ""
             op = self.pick(("in", "not in"))
-            op = " ".join(self.kw(w) for w in op.split())
+            op = self.kws(op)
             return f"{name} {op} [{', '.join(items)}{trailing}]"
         if kind == "text":
             op = self.pick(("contains", "starts with", "ends with"))
-            op = " ".join(self.kw(w) for w in op.split())
+            op = self.kws(op)
             pool = field.pool if field.kind == "text" else GENERIC_WORDS
             return f"{name} {op} {self.string(self.any_text(pool))}"
         return f"{name} {self.kw('matches')} {self.regex(field)}"
@@ -147,7 +148,7 @@ class RuleFile(Writer):
             n = self.draw(st.integers(0, 5))
             op = self.pick(("at least", "at most"))
             times = self.pick(("times", "times", "time"))
-            mods.append(" ".join(self.kw(w) for w in (*op.split(), str(n), times)))
+            mods.append(self.kws(f"{op} {n} {times}"))
         for _ in range(self.draw(st.integers(0, 2))):
             mods.append(self.window())
         if self.vocab.props and self.draw(st.integers(0, 2)) == 0:
@@ -306,14 +307,25 @@ class RuleFile(Writer):
             line += f" {self.kw('because')} {self.string(self.any_text(_REASONS))}"
         return line
 
-    def stage(self) -> str | None:
-        words = [w for w in _STAGE_WORDS if ast.normalize_name(w) not in self.stage_keys]
-        quoted = [q for q in _STAGE_QUOTED if ast.normalize_name(q) not in self.stage_keys]
-        if not words and not quoted:
+    def fresh_name(
+        self, plain: Sequence[str], quoted: Sequence[str], taken: set[str]
+    ) -> tuple[str, bool] | None:
+        """A name no statement of this kind has yet (now and then one to be quoted), marked
+        as taken, and whether it is written quoted; None when all are taken."""
+        free = [p for p in plain if ast.normalize_name(p) not in taken]
+        free_quoted = [q for q in quoted if ast.normalize_name(q) not in taken]
+        if not free and not free_quoted:
             return None
-        use_quoted = bool(quoted) and (not words or self.draw(st.integers(0, 3)) == 0)
-        name = self.pick(quoted if use_quoted else words)
-        self.stage_keys.add(ast.normalize_name(name))
+        use_quoted = bool(free_quoted) and (not free or self.draw(st.integers(0, 3)) == 0)
+        name = self.pick(free_quoted if use_quoted else free)
+        taken.add(ast.normalize_name(name))
+        return name, use_quoted
+
+    def stage(self) -> str | None:
+        fresh = self.fresh_name(_STAGE_WORDS, _STAGE_QUOTED, self.stage_keys)
+        if fresh is None:
+            return None
+        name, use_quoted = fresh
         threshold = Decimal(self.draw(st.integers(0, 30)) * 5)
         if self.draw(st.integers(0, 5)) == 0:
             threshold += Decimal("0.5")
@@ -327,13 +339,10 @@ class RuleFile(Writer):
         return line
 
     def group(self) -> list[str] | None:
-        free = [g for g in _GROUP_NAMES if ast.normalize_name(g) not in self.group_keys]
-        quoted = [g for g in _GROUP_QUOTED if ast.normalize_name(g) not in self.group_keys]
-        if not free and not quoted:
+        fresh = self.fresh_name(_GROUP_NAMES, _GROUP_QUOTED, self.group_keys)
+        if fresh is None:
             return None
-        use_quoted = bool(quoted) and (not free or self.draw(st.integers(0, 3)) == 0)
-        name = self.pick(quoted if use_quoted else free)
-        self.group_keys.add(ast.normalize_name(name))
+        name, use_quoted = fresh
         header = f"{self.kw('group')} {self.string(name) if use_quoted else name}"
         limits = []
         high = low = None

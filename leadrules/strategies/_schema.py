@@ -95,7 +95,7 @@ def _kind(tp: Any, name: str) -> tuple[str, tuple[Any, ...], Any]:
             return "date", (), None
         if issubclass(tp, str):
             return "text", (), None
-        if attrs.has(tp) or dataclasses.is_dataclass(tp) or typing.is_typeddict(tp):
+        if is_record_class(tp):
             return "nested", (), None
     if origin in (list, tuple, collections.abc.Sequence, collections.abc.Iterable, frozenset):
         args = [a for a in typing.get_args(tp) if a is not Ellipsis]
@@ -192,12 +192,19 @@ def _declared_fields(cls: type) -> list[tuple[str, Any, bool, bool]]:
     ]
 
 
+def _signature(cls: type) -> inspect.Signature | None:
+    """The signature of a class's ``__init__``, or None when it cannot be read."""
+    try:
+        return inspect.signature(cls)
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        return None
+
+
 def _init_parameters(cls: type) -> dict[str, inspect.Parameter] | None:
     """The parameters of a class's ``__init__`` that take one named value each (not ``*args``
     or ``**kwargs``), or None when the signature cannot be read."""
-    try:
-        signature = inspect.signature(cls)
-    except (TypeError, ValueError):  # pragma: no cover - builtins
+    signature = _signature(cls)
+    if signature is None:
         return None
     named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     return {n: p for n, p in signature.parameters.items() if p.kind in named}
@@ -207,9 +214,8 @@ def accepts_extra(cls: Any) -> bool:
     """Whether the class's ``__init__`` takes any keyword (``**kwargs``, as Lead's does)."""
     if not isinstance(cls, type):
         return False
-    try:
-        signature = inspect.signature(cls)
-    except (TypeError, ValueError):  # pragma: no cover
+    signature = _signature(cls)
+    if signature is None:
         return False
     return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
 
@@ -249,3 +255,8 @@ def is_open_mapping(field: Field) -> bool:
         return True
     origin = typing.get_origin(field.tp) or field.tp
     return isinstance(origin, type) and issubclass(origin, Mapping) and field.kind != "nested"
+
+
+def choice_value(choice: Any) -> Any:
+    """A choice of a Literal as it is, of an Enum as its value."""
+    return choice.value if isinstance(choice, enum.Enum) else choice

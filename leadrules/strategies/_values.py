@@ -393,6 +393,11 @@ def loose_values() -> SearchStrategy[Any]:
     )
 
 
+def lead_ids() -> SearchStrategy[str]:
+    """Lead ids such as ``L00042``."""
+    return st.integers(1, 99_999).map(lambda n: f"L{n:05d}")
+
+
 def values_by_name(name: str, kind: str) -> SearchStrategy[Any] | None:
     """A realistic strategy for a field, chosen by its name, or None when the name says
     nothing."""
@@ -418,7 +423,7 @@ def values_by_name(name: str, kind: str) -> SearchStrategy[Any] | None:
         if "city" in words:
             return st.sampled_from(CITIES)
         if key == "id" or words & {"id", "uuid"}:
-            return st.integers(1, 99_999).map(lambda n: f"L{n:05d}")
+            return lead_ids()
         if key == "name":
             return st.builds(
                 lambda a, b: f"{a} {b}", st.sampled_from(FIRST_NAMES), st.sampled_from(LAST_NAMES)

@@ -12,7 +12,6 @@ one another, are left out. How the names and literals are written is ``_literals
 from __future__ import annotations
 
 import difflib
-import enum
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +19,7 @@ import attrs
 
 from ..lang import ast
 from ._keywords import render_forms
-from ._schema import Field, event_parts, fields_of, is_record_class, strip_optional
+from ._schema import Field, choice_value, event_parts, fields_of, is_record_class, strip_optional
 from ._values import (
     CAMPAIGNS,
     DEFAULT_EVENT_NAMES,
@@ -112,21 +111,30 @@ def number_pool(key: str) -> tuple[Any, ...]:
     return tuple(Decimal(v) for v in ("0", "1", "3", "10", "12.5", "100"))
 
 
+def field_key(segments: tuple[str, ...]) -> str:
+    """The normalised dotted name of ``segments`` (``address.country``)."""
+    return ".".join(ast.normalize_name(s) for s in segments)
+
+
+def _rule_field(segments: tuple[str, ...], kind: str) -> RuleField:
+    """A field of a kind other than choice, with realistic literals for text and numbers."""
+    key = field_key(segments)
+    pool = text_pool(key) if kind == "text" else number_pool(key) if kind == "number" else ()
+    return RuleField(segments, kind, pool, key)
+
+
 def default_vocab() -> Vocab:
     """What rules may name without a schema: the fields leads() draws (and a few it never does),
     the default event names and the properties events() gives them."""
 
     def text(*segments: str) -> RuleField:
-        key = ".".join(ast.normalize_name(s) for s in segments)
-        return RuleField(segments, "text", text_pool(key), key)
+        return _rule_field(segments, "text")
 
     def number(*segments: str) -> RuleField:
-        key = ".".join(ast.normalize_name(s) for s in segments)
-        return RuleField(segments, "number", number_pool(key), key)
+        return _rule_field(segments, "number")
 
     def kind(k: str, *segments: str) -> RuleField:
-        key = ".".join(ast.normalize_name(s) for s in segments)
-        return RuleField(segments, k, (), key)
+        return _rule_field(segments, k)
 
     fields = (
         text("email"),
@@ -160,8 +168,7 @@ def default_vocab() -> Vocab:
 def _choice_literal(value: Any) -> Any:
     """A choice (of a Literal, or an Enum's value) as a rule literal, or None when rules have
     no literal for it."""
-    if isinstance(value, enum.Enum):
-        value = value.value
+    value = choice_value(value)
     if isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, Decimal)):
@@ -179,19 +186,14 @@ def _rule_fields(items: tuple[Field, ...], prefix: tuple[str, ...] = ()) -> list
         if field.name.startswith("_") or render_forms(field.name) == ():
             continue
         segments = (*prefix, field.name)
-        key = ".".join(ast.normalize_name(s) for s in segments)
         if field.kind == "nested":
             out.extend(_rule_fields(field.nested, segments))
-        elif field.kind == "text":
-            out.append(RuleField(segments, "text", text_pool(key), key))
-        elif field.kind == "number":
-            out.append(RuleField(segments, "number", number_pool(key), key))
-        elif field.kind in ("bool", "date", "datetime"):
-            out.append(RuleField(segments, field.kind, (), key))
+        elif field.kind in ("text", "number", "bool", "date", "datetime"):
+            out.append(_rule_field(segments, field.kind))
         elif field.kind == "choice":
             pool = tuple(v for v in (_choice_literal(c) for c in field.choices) if v is not None)
             if pool and len({type(v) for v in pool}) == 1:
-                out.append(RuleField(segments, "choice", pool, key))
+                out.append(RuleField(segments, "choice", pool, field_key(segments)))
     return out
 
 
@@ -208,7 +210,7 @@ def _event_vocab(field: Field) -> tuple[tuple[str, ...], tuple[RuleField, ...] |
     name_field, time_field, props_field = event_parts(fields)
     names = DEFAULT_EVENT_NAMES
     if name_field is not None and name_field.kind == "choice":
-        chosen = [c.value if isinstance(c, enum.Enum) else c for c in name_field.choices]
+        chosen = [choice_value(c) for c in name_field.choices]
         names = tuple(
             dict.fromkeys(
                 c for c in chosen if isinstance(c, str) and c.strip() and render_forms(c.strip())
