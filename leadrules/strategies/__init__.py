@@ -96,6 +96,7 @@ def _now() -> dt.datetime:
 
 
 def _check_now(now: Any, what: str) -> dt.datetime:
+    """``now`` as given (naive taken as UTC), or the current time when None."""
     if now is None:
         return _now()
     if not isinstance(now, dt.datetime):
@@ -112,6 +113,7 @@ def _as_strategy(value: Any) -> SearchStrategy[Any]:
 
 
 def _check_size(name: str, value: Any, lowest: int = 0) -> int:
+    """A whole number of at least ``lowest``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidArgument(f"{name} must be a whole number, not {type(value).__name__}")
     if value < lowest:
@@ -161,6 +163,7 @@ def events(
 def _event_names(
     names: Iterable[str] | SearchStrategy[str] | None,
 ) -> SearchStrategy[str] | None:
+    """The names events() was given, as a strategy (None: the default names)."""
     if names is None:
         return None  # the default names, in every spelling
     if isinstance(names, SearchStrategy):
@@ -183,9 +186,6 @@ def _event_names(
                 f"events(): every event name must be non-blank text, not {item!r}"
             )
     return st.sampled_from(listed)
-
-
-# =========================================================================== schemas
 
 
 # =========================================================================== leads

@@ -59,7 +59,7 @@ def spellings(name: str) -> SearchStrategy[str]:
     ).filter(bool)
 
 
-TIMEZONES = (UTC, dt.timezone(dt.timedelta(hours=1)), dt.timezone(dt.timedelta(hours=-5)))
+_TIMEZONES = (UTC, dt.timezone(dt.timedelta(hours=1)), dt.timezone(dt.timedelta(hours=-5)))
 
 #: How far back events go unless told otherwise: a year.
 YEAR_SECONDS = 365 * 86400
@@ -67,9 +67,9 @@ YEAR_SECONDS = 365 * 86400
 
 def draw_time_before(draw: st.DrawFn, now: dt.datetime, seconds: int) -> dt.datetime:
     """A moment strictly before ``now`` and at most ``seconds`` before it, in one of
-    :data:`TIMEZONES`."""
+    :data:`_TIMEZONES`."""
     age = draw(st.integers(1, seconds))
-    zone = draw(st.sampled_from(TIMEZONES))
+    zone = draw(st.sampled_from(_TIMEZONES))
     return (now - dt.timedelta(seconds=age)).astimezone(zone)
 
 

@@ -24,7 +24,7 @@ from hypothesis.strategies import SearchStrategy
 from ..errors import InvalidArgument
 from ..lang import ast
 from ..runtime.leads import Event
-from ._events import draw_time_before, event_lists, properties_for, spellings
+from ._events import YEAR_SECONDS, draw_time_before, event_lists, properties_for, spellings
 from ._schema import (
     Field,
     accepts_extra,
@@ -66,7 +66,7 @@ from ._values import (
 )
 
 #: A field left out of the lead (drawn as a value, dropped when the lead is put together).
-ABSENT: Any = object()
+_ABSENT: Any = object()
 
 # =========================================================================== missing values
 
@@ -74,7 +74,7 @@ ABSENT: Any = object()
 def _missing_values(field: Field) -> list[Any]:
     options: list[Any] = []
     if field.has_default:
-        options.append(ABSENT)
+        options.append(_ABSENT)
     if field.optional:
         options.append(None)
     if field.kind == "text":
@@ -100,10 +100,10 @@ def _with_missing(field: Field, values: SearchStrategy[Any]) -> SearchStrategy[A
 def _draw_fields(
     draw: st.DrawFn, parts: Mapping[str, SearchStrategy[Any]], into: dict[str, Any]
 ) -> dict[str, Any]:
-    """Each part drawn in turn into ``into``, but those drawn as :data:`ABSENT`."""
+    """Each part drawn in turn into ``into``, but those drawn as :data:`_ABSENT`."""
     for key, strategy in parts.items():
         value = draw(strategy)
-        if value is not ABSENT:
+        if value is not _ABSENT:
             into[key] = value
     return into
 
@@ -119,7 +119,7 @@ def _construct(cls: Any, kwargs: dict[str, Any]) -> Any:
 # =========================================================================== field values
 
 
-def value_strategy(field: Field, now: dt.datetime, depth: int) -> SearchStrategy[Any]:
+def _value_strategy(field: Field, now: dt.datetime, depth: int) -> SearchStrategy[Any]:
     """Values of a field's type (never missing: missingness is added by the caller)."""
     tp, kind = field.tp, field.kind
     by_name = values_by_name(field.name, kind)
@@ -149,13 +149,13 @@ def value_strategy(field: Field, now: dt.datetime, depth: int) -> SearchStrategy
         return _events_of(field.item, now, container, depth)
     if kind == "nested":
         if is_dict_schema(tp):
-            return lead_dicts(
-                {f.name: _with_missing(f, value_strategy(f, now, depth + 1)) for f in field.nested}
+            return _lead_dicts(
+                {f.name: _with_missing(f, _value_strategy(f, now, depth + 1)) for f in field.nested}
             )
         return instances(tp, field.nested, {}, now, depth + 1)
     if kind == "list":
         item = make_field(field.name + " item", field.item, has_default=False, seen=())
-        inner = value_strategy(item, now, depth + 1)
+        inner = _value_strategy(item, now, depth + 1)
         made = st.lists(inner, max_size=5)
         return made.map(tuple) if typing.get_origin(tp) is tuple else made
     if kind == "any":
@@ -229,7 +229,7 @@ def _event_property_values(field: Field, now: dt.datetime, depth: int) -> Search
         return st.sampled_from(_EVENT_PROPERTY_TEXT[key])
     if field.kind == "number" and key == "minutes" and field.tp is int:
         return st.integers(1, 120)
-    return value_strategy(field, now, depth + 1)
+    return _value_strategy(field, now, depth + 1)
 
 
 def _event_elements(
@@ -248,7 +248,7 @@ def _event_elements(
     }
     props: SearchStrategy[Any] | None = None
     if props_field is not None and not is_open_mapping(props_field):
-        props = _with_missing(props_field, value_strategy(props_field, now, depth + 1))
+        props = _with_missing(props_field, _value_strategy(props_field, now, depth + 1))
     names: SearchStrategy[tuple[Any, str]]
     if name_field is None or name_field.kind in ("text", "any", "other"):
         names = st.sampled_from(DEFAULT_EVENT_NAMES).flatmap(
@@ -257,8 +257,7 @@ def _event_elements(
     elif name_field.kind == "choice":
         names = st.sampled_from(name_field.choices).map(lambda c: (c, str(choice_value(c))))
     else:
-        names = value_strategy(name_field, now, depth + 1).map(lambda v: (v, str(v)))
-    seconds = 365 * 86400
+        names = _value_strategy(name_field, now, depth + 1).map(lambda v: (v, str(v)))
     as_dict = typing.is_typeddict(cls)
 
     @st.composite
@@ -268,10 +267,12 @@ def _event_elements(
         if name_field is not None:
             kwargs[name_field.name] = value
         if time_field is not None:
-            kwargs[time_field.name] = _event_time(time_field, draw_time_before(draw, now, seconds))
+            kwargs[time_field.name] = _event_time(
+                time_field, draw_time_before(draw, now, YEAR_SECONDS)
+            )
         if props_field is not None:
             found = draw(properties_for(canonical) if props is None else props)
-            if found is not ABSENT:
+            if found is not _ABSENT:
                 kwargs[props_field.name] = found
         _draw_fields(draw, others, kwargs)
         if as_dict:
@@ -298,9 +299,9 @@ def instances(
         if field.name in overrides:
             parts[field.name] = overrides[field.name]
         elif field.kind == "nested" and depth >= 3:
-            parts[field.name] = st.just(None if field.optional else ABSENT)
+            parts[field.name] = st.just(None if field.optional else _ABSENT)
         else:
-            parts[field.name] = _with_missing(field, value_strategy(field, now, depth))
+            parts[field.name] = _with_missing(field, _value_strategy(field, now, depth))
     extras: dict[str, SearchStrategy[Any]] = {}
     if accepts_extra(cls):
         known = {ast.normalize_name(f.name) for f in fields}
@@ -323,7 +324,7 @@ def _dict_fields(now: dt.datetime) -> dict[str, SearchStrategy[Any]]:
     """The fields of a schema-less lead, each with its missing values mixed in."""
 
     def maybe(strategy: SearchStrategy[Any], blank: bool = True) -> SearchStrategy[Any]:
-        missing = (ABSENT, None, "" if blank else None)
+        missing = (_ABSENT, None, "" if blank else None)
         return _maybe_missing(strategy, missing)
 
     return {
@@ -373,7 +374,7 @@ def default_leads(
             if ast.normalize_name(override) == ast.normalize_name(key):
                 del base[key]
                 break
-    return lead_dicts({**base, **overrides})
+    return _lead_dicts({**base, **overrides})
 
 
 def schema_dicts(
@@ -383,14 +384,14 @@ def schema_dicts(
     parts = {
         f.name: overrides[f.name]
         if f.name in overrides
-        else _with_missing(f, value_strategy(f, now, 0))
+        else _with_missing(f, _value_strategy(f, now, 0))
         for f in fields
     }
-    return lead_dicts(parts)
+    return _lead_dicts(parts)
 
 
-def lead_dicts(parts: Mapping[str, SearchStrategy[Any]]) -> SearchStrategy[dict[str, Any]]:
-    """Dicts of the parts drawn, but those drawn as :data:`ABSENT`."""
+def _lead_dicts(parts: Mapping[str, SearchStrategy[Any]]) -> SearchStrategy[dict[str, Any]]:
+    """Dicts of the parts drawn, but those drawn as :data:`_ABSENT`."""
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:

@@ -69,7 +69,7 @@ _COMMENTS = (
 )
 
 
-class RuleFile(Writer):
+class _RuleFile(Writer):
     """What one generated rule file has so far."""
 
     def __init__(self, draw: st.DrawFn, vocab: Vocab) -> None:
@@ -102,8 +102,7 @@ class RuleFile(Writer):
             )
             return f"{name} " + self.kws(words)
         if kind == "compare":
-            op = self.pick(("=", "==", "is", "!=", "<>", "is not"))
-            op = self.kws(op)
+            op = self.kws(self.pick(("=", "==", "is", "!=", "<>", "is not")))
             return f"{name} {op} {self.literal(field)}"
         if kind == "order":
             op = self.pick(("<", "<=", ">", ">="))
@@ -121,12 +120,10 @@ class RuleFile(Writer):
         if kind == "in":
             items = [self.literal(field) for _ in range(self.draw(st.integers(0, 4)))]
             trailing = "," if items and self.draw(st.integers(0, 4)) == 0 else ""
-            op = self.pick(("in", "not in"))
-            op = self.kws(op)
+            op = self.kws(self.pick(("in", "not in")))
             return f"{name} {op} [{', '.join(items)}{trailing}]"
         if kind == "text":
-            op = self.pick(("contains", "starts with", "ends with"))
-            op = self.kws(op)
+            op = self.kws(self.pick(("contains", "starts with", "ends with")))
             pool = field.pool if field.kind == "text" else GENERIC_WORDS
             return f"{name} {op} {self.string(self.any_text(pool))}"
         return f"{name} {self.kw('matches')} {self.regex(field)}"
@@ -380,7 +377,7 @@ _STATEMENT_KINDS = st.lists(
 
 @st.composite
 def rule_files(draw: st.DrawFn, vocab: Vocab) -> str:
-    f = RuleFile(draw, vocab)
+    f = _RuleFile(draw, vocab)
     kinds = draw(_STATEMENT_KINDS)
     lines: list[str] = []
     pending: list[str] = []  # simple statements waiting to be written on one line

@@ -75,7 +75,7 @@ _DEFINITION_NAMES = (
 _EMAIL_PARTS = ("@gmail.com", "@competitor.com", ".co.uk", "@yahoo.com", "sales", "info", ".io")
 
 
-def text_pool(key: str) -> tuple[Any, ...]:
+def _text_pool(key: str) -> tuple[Any, ...]:
     """Realistic text literals for the field ``key`` (by its words)."""
     words = set(key.split())
     if "email" in key:
@@ -111,15 +111,15 @@ def number_pool(key: str) -> tuple[Any, ...]:
     return tuple(Decimal(v) for v in ("0", "1", "3", "10", "12.5", "100"))
 
 
-def field_key(segments: tuple[str, ...]) -> str:
+def _field_key(segments: tuple[str, ...]) -> str:
     """The normalised dotted name of ``segments`` (``address.country``)."""
     return ".".join(ast.normalize_name(s) for s in segments)
 
 
 def _rule_field(segments: tuple[str, ...], kind: str) -> RuleField:
     """A field of a kind other than choice, with realistic literals for text and numbers."""
-    key = field_key(segments)
-    pool = text_pool(key) if kind == "text" else number_pool(key) if kind == "number" else ()
+    key = _field_key(segments)
+    pool = _text_pool(key) if kind == "text" else number_pool(key) if kind == "number" else ()
     return RuleField(segments, kind, pool, key)
 
 
@@ -193,7 +193,7 @@ def _rule_fields(items: tuple[Field, ...], prefix: tuple[str, ...] = ()) -> list
         elif field.kind == "choice":
             pool = tuple(v for v in (_choice_literal(c) for c in field.choices) if v is not None)
             if pool and len({type(v) for v in pool}) == 1:
-                out.append(RuleField(segments, "choice", pool, field_key(segments)))
+                out.append(RuleField(segments, "choice", pool, _field_key(segments)))
     return out
 
 
