@@ -8,8 +8,9 @@ names, times and properties for the events of a class of the user's own.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
@@ -27,31 +28,30 @@ from ._values import (
     WHITEPAPERS,
 )
 
-_PROPERTY_STRATEGIES: Mapping[str, Callable[[], SearchStrategy[dict[str, Any]]]] = {
-    "visited pricing page": lambda: st.fixed_dictionaries({"path": st.sampled_from(PATHS)}),
-    "visited website": lambda: st.fixed_dictionaries({"path": st.sampled_from(PATHS)}),
-    "opened email": lambda: st.fixed_dictionaries({"campaign": st.sampled_from(CAMPAIGNS)}),
-    "clicked email": lambda: st.fixed_dictionaries({"campaign": st.sampled_from(CAMPAIGNS)}),
-    "attended webinar": lambda: st.fixed_dictionaries(
+#: The properties of the known events, by normalised name (built once: drawing from one
+#: strategy object is quicker than making a new one for each event).
+_PROPERTIES: Mapping[str, SearchStrategy[dict[str, Any]]] = {
+    "visited pricing page": st.fixed_dictionaries({"path": st.sampled_from(PATHS)}),
+    "visited website": st.fixed_dictionaries({"path": st.sampled_from(PATHS)}),
+    "opened email": st.fixed_dictionaries({"campaign": st.sampled_from(CAMPAIGNS)}),
+    "clicked email": st.fixed_dictionaries({"campaign": st.sampled_from(CAMPAIGNS)}),
+    "attended webinar": st.fixed_dictionaries(
         {"topic": st.sampled_from(TOPICS)},
         optional={"minutes": st.integers(1, 120)},
     ),
-    "downloaded whitepaper": lambda: st.fixed_dictionaries({"title": st.sampled_from(WHITEPAPERS)}),
-    "requested demo": lambda: st.fixed_dictionaries(
-        {}, optional={"source": st.sampled_from(LEAD_SOURCES)}
-    ),
+    "downloaded whitepaper": st.fixed_dictionaries({"title": st.sampled_from(WHITEPAPERS)}),
+    "requested demo": st.fixed_dictionaries({}, optional={"source": st.sampled_from(LEAD_SOURCES)}),
 }
+_OTHER_PROPERTIES = st.fixed_dictionaries({}, optional={"source": st.sampled_from(LEAD_SOURCES)})
 
 
 def properties_for(name: str) -> SearchStrategy[dict[str, Any]]:
     """The properties an event of this name carries (``topic`` for a webinar, ``path`` for a
     page visit, ...); for a name it does not know, now and then a ``source``."""
-    make = _PROPERTY_STRATEGIES.get(ast.normalize_name(name))
-    if make is not None:
-        return make()
-    return st.fixed_dictionaries({}, optional={"source": st.sampled_from(LEAD_SOURCES)})
+    return _PROPERTIES.get(ast.normalize_name(name), _OTHER_PROPERTIES)
 
 
+@functools.lru_cache(maxsize=256)
 def spellings(name: str) -> SearchStrategy[str]:
     """The name as written, in Title Case, or in snake_case: rules match them all."""
     return st.sampled_from(
@@ -60,6 +60,7 @@ def spellings(name: str) -> SearchStrategy[str]:
 
 
 _TIMEZONES = (UTC, dt.timezone(dt.timedelta(hours=1)), dt.timezone(dt.timedelta(hours=-5)))
+_ZONES = st.sampled_from(_TIMEZONES)
 
 #: How far back events go unless told otherwise: a year.
 YEAR_SECONDS = 365 * 86400
@@ -69,7 +70,7 @@ def draw_time_before(draw: st.DrawFn, now: dt.datetime, seconds: int) -> dt.date
     """A moment strictly before ``now`` and at most ``seconds`` before it, in one of
     :data:`_TIMEZONES`."""
     age = draw(st.integers(1, seconds))
-    zone = draw(st.sampled_from(_TIMEZONES))
+    zone = draw(_ZONES)
     return (now - dt.timedelta(seconds=age)).astimezone(zone)
 
 

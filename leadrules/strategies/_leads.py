@@ -82,11 +82,14 @@ def _missing_values(field: Field) -> list[Any]:
     return options
 
 
+_ROLLS = st.integers(0, 11)
+
+
 @st.composite
 def _maybe_missing(draw: st.DrawFn, value: SearchStrategy[Any], missing: tuple[Any, ...]) -> Any:
     """About one time in four a missing value (left out, None or blank), else a value."""
     if missing:
-        roll = draw(st.integers(0, 11))
+        roll = draw(_ROLLS)
         if roll < 3:
             return missing[roll % len(missing)]
     return draw(value)

@@ -11,12 +11,14 @@ file shrinks towards the first option of each choice.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TypeVar
 
 from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
 
 from ..lang import ast
 from ._keywords import render_forms
@@ -24,6 +26,16 @@ from ._values import UTC, slug
 from ._vocab import RuleField
 
 _T = TypeVar("_T")
+
+_BOOLEANS = st.booleans()
+
+
+@functools.lru_cache(maxsize=1024)
+def _integers(low: int, high: int) -> SearchStrategy[int]:
+    """``st.integers(low, high)``, kept here: a file draws a few hundred of them, and looking
+    them up in Hypothesis' own cache of strategies takes longer."""
+    return st.integers(low, high)
+
 
 #: Words of job titles, for patterns about titles.
 _TITLE_WORDS = ("chief", "vp", "head", "director", "founder", "manager", "intern", "student")
@@ -38,21 +50,27 @@ class Writer:
 
     # ---- choices (an index drawn from a cached strategy: quick to draw, shrinks to the first)
 
+    def integer(self, low: int, high: int) -> int:
+        return self.draw(_integers(low, high))
+
+    def boolean(self) -> bool:
+        return self.draw(_BOOLEANS)
+
     def pick(self, options: Sequence[_T]) -> _T:
         if len(options) == 1:
             return options[0]
-        return options[self.draw(st.integers(0, len(options) - 1))]
+        return options[self.integer(0, len(options) - 1)]
 
     def shuffle(self, items: Sequence[_T]) -> list[_T]:
         rest = list(items)
         out = []
         while rest:
-            out.append(rest.pop(self.draw(st.integers(0, len(rest) - 1)) if len(rest) > 1 else 0))
+            out.append(rest.pop(self.integer(0, len(rest) - 1) if len(rest) > 1 else 0))
         return out
 
     def some(self, options: Sequence[_T], low: int, high: int) -> list[_T]:
         """Between ``low`` and ``high`` different items of ``options``."""
-        count = min(self.draw(st.integers(low, high)), len(options))
+        count = min(self.integer(low, high), len(options))
         return self.shuffle(options)[:count]
 
     # ---- words
@@ -77,7 +95,7 @@ class Writer:
         for segment in segments:
             forms = render_forms(segment)
             form = self.pick(forms)
-            if not form.startswith("`") and self.draw(st.integers(0, 5)) == 0:
+            if not form.startswith("`") and self.integer(0, 5) == 0:
                 titled = form.title()  # names ignore case; keep it only if that holds here
                 if ast.normalize_name(titled) == ast.normalize_name(form):
                     form = titled
@@ -107,13 +125,13 @@ class Writer:
         return quote + "".join(out) + quote
 
     def any_text(self, pool: Sequence[str]) -> str:
-        if self.draw(st.integers(0, 7)) == 0:
+        if self.integer(0, 7) == 0:
             return self.draw(st.text(min_size=1, max_size=12))
         return self.pick(pool)
 
     def number(self, value: Decimal) -> str:
         text = ast._format_decimal(value)
-        if "." not in text and abs(value) >= 10_000 and self.draw(st.booleans()):
+        if "." not in text and abs(value) >= 10_000 and self.boolean():
             sign = "-" if text.startswith("-") else ""
             digits = text.lstrip("-")
             groups: list[str] = []
@@ -134,14 +152,12 @@ class Writer:
 
     def date(self, timed: bool | None = None) -> tuple[str, dt.datetime]:
         """An ISO date or date-time literal, and the moment it stands for (UTC)."""
-        day = dt.datetime(2024, 1, 1, tzinfo=UTC) + dt.timedelta(
-            days=self.draw(st.integers(0, 3 * 365))
-        )
+        day = dt.datetime(2024, 1, 1, tzinfo=UTC) + dt.timedelta(days=self.integer(0, 3 * 365))
         if timed is None:
-            timed = self.draw(st.integers(0, 3)) == 0
+            timed = self.integer(0, 3) == 0
         if not timed:
             return day.date().isoformat(), day
-        hour = self.draw(st.integers(0, 23))
+        hour = self.integer(0, 23)
         minute = self.pick((0, 30))
         offset, zone = self.draw(
             st.sampled_from(
@@ -163,7 +179,7 @@ class Writer:
     def duration(self) -> str:
         amount = self.pick(("1", "2", "7", "14", "30", "90", "1.5", "12"))
         unit = self.pick(ast.UNITS)
-        if amount == "1" and self.draw(st.booleans()):
+        if amount == "1" and self.boolean():
             unit = unit[:-1]
         return f"{amount} {self.kw(unit)}"
 

@@ -93,7 +93,7 @@ class _RuleFile(Writer):
             kinds += ["order", "order", "order", "between", "between"]
         if field.kind in ("choice", "bool"):
             kinds = ["compare", "presence"] + (["in"] if field.kind == "choice" else [])
-        if not self.vocab.strict and self.draw(st.integers(0, 9)) == 0:
+        if not self.vocab.strict and self.integer(0, 9) == 0:
             kinds += ["order", "text", "between"]  # the wrong operator for the data
         kind = self.pick(kinds)
         if kind == "presence":
@@ -113,13 +113,13 @@ class _RuleFile(Writer):
             )
             return f"{name} {op} {value}"
         if kind == "between":
-            negated = self.draw(st.booleans())
+            negated = self.boolean()
             low, high = self.bounds(field)
             word = self.kw("not") + " " if negated else ""
             return f"{name} {word}{self.kw('between')} {low} {self.kw('and')} {high}"
         if kind == "in":
-            items = [self.literal(field) for _ in range(self.draw(st.integers(0, 4)))]
-            trailing = "," if items and self.draw(st.integers(0, 4)) == 0 else ""
+            items = [self.literal(field) for _ in range(self.integer(0, 4))]
+            trailing = "," if items and self.integer(0, 4) == 0 else ""
             op = self.kws(self.pick(("in", "not in")))
             return f"{name} {op} [{', '.join(items)}{trailing}]"
         if kind == "text":
@@ -130,7 +130,7 @@ class _RuleFile(Writer):
 
     def bounds(self, field: RuleField) -> tuple[str, str]:
         if field.kind in ("date", "datetime"):
-            timed = self.draw(st.booleans())
+            timed = self.boolean()
             a_text, a = self.date(timed)
             b_text, b = self.date(timed)
             return (a_text, b_text) if (a, a_text) <= (b, b_text) else (b_text, a_text)
@@ -141,14 +141,14 @@ class _RuleFile(Writer):
     def event_fact(self, *, windows_only: bool = False) -> str:
         name = self.name((self.pick(self.vocab.events),))
         mods: list[str] = []
-        if not windows_only and self.draw(st.booleans()):
-            n = self.draw(st.integers(0, 5))
+        if not windows_only and self.boolean():
+            n = self.integer(0, 5)
             op = self.pick(("at least", "at most"))
             times = self.pick(("times", "times", "time"))
             mods.append(self.kws(f"{op} {n} {times}"))
-        for _ in range(self.draw(st.integers(0, 2))):
+        for _ in range(self.integer(0, 2)):
             mods.append(self.window())
-        if self.vocab.props and self.draw(st.integers(0, 2)) == 0:
+        if self.vocab.props and self.integer(0, 2) == 0:
             mods.append(f"{self.kw('where')} {self.where()}")
         mods = self.shuffle(mods)
         return " ".join([name, *mods])
@@ -161,7 +161,7 @@ class _RuleFile(Writer):
 
     def where(self) -> str:
         props = self.vocab.props
-        form = self.draw(st.integers(0, 4))
+        form = self.integer(0, 4)
         facts = [p for p in props if p.kind == "bool" or not self.vocab.strict]
         if form == 0 and facts:
             return self.name(self.pick(facts).segments)
@@ -193,7 +193,7 @@ class _RuleFile(Writer):
             field = self.draw(
                 st.sampled_from([f for f in vocab.fields if f.kind in ("date", "datetime")])
             )
-            windows = [self.window() for _ in range(self.draw(st.integers(1, 2)))]
+            windows = [self.window() for _ in range(self.integer(1, 2))]
             return " ".join([self.name(field.segments), *windows]), 2, False
         if kind == "fact":
             facts = [f for f in vocab.fields if f.kind == "bool" or not vocab.strict]
@@ -212,10 +212,10 @@ class _RuleFile(Writer):
         return self.test(self.pick(vocab.fields)), 2, False
 
     def cond(self, depth: int = 2) -> tuple[str, int, bool]:
-        shape = self.draw(st.integers(0, 5)) if depth > 0 else 0
+        shape = self.integer(0, 5) if depth > 0 else 0
         if shape <= 2:
             text, prec, event = self.atom()
-            if shape == 2 and depth > 0 and self.draw(st.integers(0, 3)) == 0:
+            if shape == 2 and depth > 0 and self.integer(0, 3) == 0:
                 return f"({text})", 2, event
             return text, prec, event
         if shape == 3:
@@ -223,7 +223,7 @@ class _RuleFile(Writer):
             if prec < 2:
                 inner = f"({inner})"
             return f"{self.kw('not')} {inner}", 2, event
-        operands = [self.cond(depth - 1) for _ in range(self.draw(st.integers(2, 3)))]
+        operands = [self.cond(depth - 1) for _ in range(self.integer(2, 3))]
         if shape == 4:
             parts = [t if p >= 1 else f"({t})" for t, p, _ in operands]
             joiner, prec = "and", 1
@@ -243,24 +243,24 @@ class _RuleFile(Writer):
         vocab = self.vocab
         numbers = [f for f in vocab.fields if f.kind == "number"]
         per_kinds = (["event"] if vocab.events else []) + (["number"] if numbers else [])
-        shape = self.draw(st.integers(0, 5))
+        shape = self.integer(0, 5)
         options: list[str] = []
         if shape == 5 and per_kinds:
             target = self.pick(per_kinds)
             if target == "event":
                 body = f"{self.kw('per')} {self.per_event()}"
-                if self.draw(st.booleans()):
+                if self.boolean():
                     options.append(self.decay())
             else:
                 field = self.pick(numbers)
                 body = f"{self.kw('per')} {self.name(field.segments)}"
-            if self.draw(st.booleans()):
+            if self.boolean():
                 cap = self.pick(("10", "15", "30", "0", "12.5"))
                 options.append(f", {self.kw('up')} {self.kw('to')} {cap}")
         elif shape == 4 and vocab.events:
             fact = self.event_fact()
             extra = ""
-            if self.draw(st.booleans()):
+            if self.boolean():
                 text, prec, _ = self.cond(1)
                 extra = f" {self.kw('and')} " + (text if prec >= 1 else f"({text})")
             body = f"{self.kw('when')} {fact}{extra}"
@@ -268,7 +268,7 @@ class _RuleFile(Writer):
         else:
             text, _, _ = self.cond()
             body = f"{self.kw('when')} {text}"
-        if self.draw(st.integers(0, 2)) == 0:
+        if self.integer(0, 2) == 0:
             options.append(" " + self.label())
         if len(options) > 1:
             options = self.shuffle(options)
@@ -277,9 +277,9 @@ class _RuleFile(Writer):
     def per_event(self) -> str:
         name = self.name((self.pick(self.vocab.events),))
         mods = []
-        if self.vocab.props and self.draw(st.integers(0, 2)) == 0:
+        if self.vocab.props and self.integer(0, 2) == 0:
             mods.append(f"{self.kw('where')} {self.where()}")
-        if self.draw(st.booleans()):
+        if self.boolean():
             mods.append(self.window())
         return " ".join([name, *mods])
 
@@ -293,14 +293,14 @@ class _RuleFile(Writer):
             return None
         name = self.pick(free)
         text, _, _ = self.cond()
-        written = name if self.draw(st.integers(0, 3)) else name.title()
+        written = name if self.integer(0, 3) else name.title()
         self.defined.append(name)
         return f"{self.kw('define')} {written} {self.kw('as')} {text}"
 
     def disqualify(self) -> str:
         text, _, _ = self.cond()
         line = f"{self.kw('disqualify')} {self.kw('when')} {text}"
-        if self.draw(st.booleans()):
+        if self.boolean():
             line += f" {self.kw('because')} {self.string(self.any_text(_REASONS))}"
         return line
 
@@ -313,7 +313,7 @@ class _RuleFile(Writer):
         free_quoted = [q for q in quoted if ast.normalize_name(q) not in taken]
         if not free and not free_quoted:
             return None
-        use_quoted = bool(free_quoted) and (not free or self.draw(st.integers(0, 3)) == 0)
+        use_quoted = bool(free_quoted) and (not free or self.integer(0, 3) == 0)
         name = self.pick(free_quoted if use_quoted else free)
         taken.add(ast.normalize_name(name))
         return name, use_quoted
@@ -323,15 +323,15 @@ class _RuleFile(Writer):
         if fresh is None:
             return None
         name, use_quoted = fresh
-        threshold = Decimal(self.draw(st.integers(0, 30)) * 5)
-        if self.draw(st.integers(0, 5)) == 0:
+        threshold = Decimal(self.integer(0, 30) * 5)
+        if self.integer(0, 5) == 0:
             threshold += Decimal("0.5")
         while threshold in self.thresholds:
             threshold += 1
         self.thresholds.add(threshold)
         written = self.string(name) if use_quoted else name
         line = f"{written} {self.kw('at')} {self.number(threshold)}"
-        if self.draw(st.integers(0, 2)) == 0:
+        if self.integer(0, 2) == 0:
             line += f" {self.kw('when')} {self.cond()[0]}"
         return line
 
@@ -343,27 +343,27 @@ class _RuleFile(Writer):
         header = f"{self.kw('group')} {self.string(name) if use_quoted else name}"
         limits = []
         high = low = None
-        if self.draw(st.booleans()):
-            high = self.draw(st.integers(0, 20)) * 5
+        if self.boolean():
+            high = self.integer(0, 20) * 5
             limits.append(f"{self.kw('max')} {high}")
-        if self.draw(st.integers(0, 2)) == 0:
-            low = self.draw(st.integers(-20, 4)) * 5
+        if self.integer(0, 2) == 0:
+            low = self.integer(-20, 4) * 5
             if high is not None and low > high:
                 low = high
             limits.append(f"{self.kw('min')} {low}")
         if len(limits) > 1:
             limits = self.shuffle(limits)
         head = " ".join([header, *limits]) + ":"
-        if self.draw(st.integers(0, 4)) == 0:
+        if self.integer(0, 4) == 0:
             head += "  " + self.pick(_COMMENTS)
         indent = self.pick(("    ", "    ", "  ", "\t"))
         if indent == "\t":
             indent = "    "
         lines = [head]
-        for _ in range(self.draw(st.integers(1, 3))):
-            if self.draw(st.integers(0, 6)) == 0:
+        for _ in range(self.integer(1, 3)):
+            if self.integer(0, 6) == 0:
                 lines.append(indent + self.pick(_COMMENTS))
-            rules = [self.score_rule() for _ in range(self.draw(st.integers(1, 2)))]
+            rules = [self.score_rule() for _ in range(self.integer(1, 2))]
             lines.append(indent + "; ".join(rules))
         return lines
 
@@ -384,7 +384,7 @@ def rule_files(draw: st.DrawFn, vocab: Vocab) -> str:
 
     def flush() -> None:
         if pending:
-            end = ";" if draw(st.integers(0, 9)) == 0 else ""
+            end = ";" if f.integer(0, 9) == 0 else ""
             lines.append("; ".join(pending) + end)
             pending.clear()
 
@@ -409,16 +409,16 @@ def rule_files(draw: st.DrawFn, vocab: Vocab) -> str:
             statement = f.disqualify()
         if statement is None:
             continue
-        if pending and draw(st.integers(0, 3)) != 0:
+        if pending and f.integer(0, 3) != 0:
             flush()
         pending.append(statement)
-        if draw(st.integers(0, 9)) == 0:
+        if f.integer(0, 9) == 0:
             pending[-1] += "  " + f.pick(_COMMENTS)
             flush()
     flush()
-    if draw(st.integers(0, 4)) == 0:
-        lines.insert(draw(st.integers(0, len(lines))), "")
-    return "\n".join(lines) + ("\n" if draw(st.integers(0, 4)) else "")
+    if f.integer(0, 4) == 0:
+        lines.insert(f.integer(0, len(lines)), "")
+    return "\n".join(lines) + ("\n" if f.integer(0, 4) else "")
 
 
 @functools.cache

@@ -300,25 +300,36 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", plain.lower()) or "x"
 
 
+_FIRST = st.sampled_from(FIRST_NAMES)
+_LAST = st.sampled_from(LAST_NAMES)
+_PERSONAL_DOMAINS = st.sampled_from(PERSONAL_EMAIL_DOMAINS)
+_STEMS = st.sampled_from(_COMPANY_STEMS)
+_TLDS = st.sampled_from(_CORPORATE_TLDS)
+_SENIORITIES = st.sampled_from(sorted(JOB_TITLES_BY_SENIORITY))
+_TEMPLATES = {k: st.sampled_from(v) for k, v in JOB_TITLES_BY_SENIORITY.items()}
+_BUSINESS_FUNCTIONS = st.sampled_from(_FUNCTIONS)
+_TENTHS = st.integers(0, 9)
+
+
 @st.composite
 def emails(draw: st.DrawFn) -> str:
     """Corporate (``ann.lee@acme.io``) and personal (``ann.lee@gmail.com``) addresses."""
-    first = slug(draw(st.sampled_from(FIRST_NAMES)))
-    last = slug(draw(st.sampled_from(LAST_NAMES)))
+    first = slug(draw(_FIRST))
+    last = slug(draw(_LAST))
     local = draw(
         st.sampled_from(
             (f"{first}.{last}", f"{first[0]}.{last}", first, f"{first}{last}", f"{first}_{last}")
         )
     )
     if draw(st.booleans()):
-        domain = draw(st.sampled_from(PERSONAL_EMAIL_DOMAINS))
+        domain = draw(_PERSONAL_DOMAINS)
     else:
-        stem = slug(draw(st.sampled_from(_COMPANY_STEMS)))
-        domain = f"{stem}.{draw(st.sampled_from(_CORPORATE_TLDS))}"
+        stem = slug(draw(_STEMS))
+        domain = f"{stem}.{draw(_TLDS)}"
         if draw(st.integers(0, 19)) == 0:
             domain = "competitor.com"
     address = f"{local}@{domain}"
-    style = draw(st.integers(0, 9))
+    style = draw(_TENTHS)
     if style == 0:
         address = address.upper()
     elif style == 1:
@@ -329,10 +340,10 @@ def emails(draw: st.DrawFn) -> str:
 @st.composite
 def job_titles(draw: st.DrawFn) -> str:
     """Job titles of every seniority, from Intern to CEO."""
-    seniority = draw(st.sampled_from(sorted(JOB_TITLES_BY_SENIORITY)))
-    template = draw(st.sampled_from(JOB_TITLES_BY_SENIORITY[seniority]))
-    title = template.format(f=draw(st.sampled_from(_FUNCTIONS)))
-    if draw(st.integers(0, 9)) == 0:
+    seniority = draw(_SENIORITIES)
+    template = draw(_TEMPLATES[seniority])
+    title = template.format(f=draw(_BUSINESS_FUNCTIONS))
+    if draw(_TENTHS) == 0:
         title = title.lower()
     return title
 
