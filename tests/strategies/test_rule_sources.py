@@ -134,8 +134,13 @@ def _conditions(tree: ast.RuleFile) -> Iterator[tuple[Any, bool]]:
                 yield from _walk_conditions(cond)
 
 
+def _tree(rules: str | leadrules.RuleSet) -> ast.RuleFile:
+    """The tree of a rule file: of the rules given compiled, else of the text compiled here."""
+    return (leadrules.compile(rules) if isinstance(rules, str) else rules).tree
+
+
 def _check_schema_use(
-    source: str,
+    source: str | leadrules.RuleSet,
     kinds: dict[str, str],
     has_events: bool,
     *,
@@ -146,7 +151,7 @@ def _check_schema_use(
     """Every name in ``source`` is a field of ``kinds`` tested as its kind allows, a definition
     or (only when ``has_events``) one of ``event_keys``. With ``where_kinds``, the names inside
     ``where`` are checked the same way against the event class's fields."""
-    tree = leadrules.compile(source).tree
+    tree = _tree(source)
     definitions = {s.name.key for s in tree.statements if isinstance(s, ast.Define)}
     per_names = [r.per for r in _score_rules(tree) if r.per is not None]
     for node, in_where in _conditions(tree):
@@ -225,14 +230,14 @@ def _score_rules(tree: ast.RuleFile) -> list[ast.ScoreRule]:
 def test_rule_sources_for_a_schema_compile_against_it_using_its_fields_fittingly(
     source: str,
 ) -> None:
-    leadrules.compile(source, schema=Contact)
-    _check_schema_use(source, CONTACT_KINDS, has_events=True)
+    rules = leadrules.compile(source, schema=Contact)
+    _check_schema_use(rules, CONTACT_KINDS, has_events=True)
 
 
 @given(rule_sources(Account))
 def test_rule_sources_for_a_schema_without_events_never_mention_events(source: str) -> None:
-    _check_schema_use(source, ACCOUNT_KINDS, has_events=False)
-    leadrules.compile(source, schema=Account)
+    rules = leadrules.compile(source, schema=Account)
+    _check_schema_use(rules, ACCOUNT_KINDS, has_events=False)
 
 
 def test_rule_sources_write_names_with_reserved_words_another_way() -> None:
@@ -419,18 +424,18 @@ def test_formatting_a_generated_file_keeps_its_meaning(source: str, lead: dict[s
     )
 
 
-def _wheres(source: str) -> list[Any]:
+def _wheres(source: str | leadrules.RuleSet) -> list[Any]:
     """The `where` filters of ``source``."""
-    tree = leadrules.compile(source).tree
+    tree = _tree(source)
     found = [n.where for n, _ in _conditions(tree) if isinstance(n, ast.Fact) and n.where]
     return found
 
 
 @given(rule_sources(Prospect))
 def test_rule_sources_filter_typed_events_only_on_the_event_class_fields(source: str) -> None:
-    leadrules.compile(source, schema=Prospect)
+    rules = leadrules.compile(source, schema=Prospect)
     _check_schema_use(
-        source, PROSPECT_KINDS, True, choices=PROSPECT_CHOICES, where_kinds=WEBINAR_KINDS
+        rules, PROSPECT_KINDS, True, choices=PROSPECT_CHOICES, where_kinds=WEBINAR_KINDS
     )
 
 
@@ -450,7 +455,7 @@ def test_a_mapping_schema_with_typed_events_gives_its_events_and_fitting_rules(
         assert isinstance(event, Webinar) and isinstance(event.topic, str)
     rules = leadrules.compile(source, schema=WEBINAR_MAPPING)
     _check_schema_use(
-        source,
+        rules,
         {"job title": "text", "company size": "number"},
         True,
         where_kinds=WEBINAR_KINDS,
@@ -464,8 +469,8 @@ def test_a_mapping_schema_with_typed_events_gives_its_events_and_fitting_rules(
     leads({"company size": int, "events": list[Ping]}),
 )
 def test_events_with_nothing_to_filter_on_get_no_where(source: str, lead: dict[str, Any]) -> None:
-    assert _wheres(source) == []
-    leadrules.compile(source, schema={"company size": int, "events": list[Ping]})
+    rules = leadrules.compile(source, schema={"company size": int, "events": list[Ping]})
+    assert _wheres(rules) == []
     assert all(isinstance(e, Ping) for e in lead.get("events") or [])
 
 
@@ -482,9 +487,9 @@ def test_events_of_a_class_keep_to_its_names_and_its_time_type(
         assert event.name in ("webinar attended", "demo requested")
         assert type(event.at) is dt.date and event.at <= today
         assert isinstance(event.properties, dict)
-    leadrules.compile(source, schema={"email": str, "events": list[Touch]})
+    rules = leadrules.compile(source, schema={"email": str, "events": list[Touch]})
     _check_schema_use(
-        source, {"email": "text"}, True, event_keys={"webinar attended", "demo requested"}
+        rules, {"email": "text"}, True, event_keys={"webinar attended", "demo requested"}
     )
 
 
