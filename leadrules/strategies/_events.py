@@ -28,27 +28,30 @@ from ._values import (
     WHITEPAPERS,
 )
 
+_PAGE = st.fixed_dictionaries({"path": st.sampled_from(PATHS)})
+_EMAIL = st.fixed_dictionaries({"campaign": st.sampled_from(CAMPAIGNS)})
+_MAYBE_SOURCE = st.fixed_dictionaries({}, optional={"source": st.sampled_from(LEAD_SOURCES)})
+
 #: The properties of the known events, by normalised name (built once: drawing from one
 #: strategy object is quicker than making a new one for each event).
 _PROPERTIES: Mapping[str, SearchStrategy[dict[str, Any]]] = {
-    "visited pricing page": st.fixed_dictionaries({"path": st.sampled_from(PATHS)}),
-    "visited website": st.fixed_dictionaries({"path": st.sampled_from(PATHS)}),
-    "opened email": st.fixed_dictionaries({"campaign": st.sampled_from(CAMPAIGNS)}),
-    "clicked email": st.fixed_dictionaries({"campaign": st.sampled_from(CAMPAIGNS)}),
+    "visited pricing page": _PAGE,
+    "visited website": _PAGE,
+    "opened email": _EMAIL,
+    "clicked email": _EMAIL,
     "attended webinar": st.fixed_dictionaries(
         {"topic": st.sampled_from(TOPICS)},
         optional={"minutes": st.integers(1, 120)},
     ),
     "downloaded whitepaper": st.fixed_dictionaries({"title": st.sampled_from(WHITEPAPERS)}),
-    "requested demo": st.fixed_dictionaries({}, optional={"source": st.sampled_from(LEAD_SOURCES)}),
+    "requested demo": _MAYBE_SOURCE,
 }
-_OTHER_PROPERTIES = st.fixed_dictionaries({}, optional={"source": st.sampled_from(LEAD_SOURCES)})
 
 
 def properties_for(name: str) -> SearchStrategy[dict[str, Any]]:
     """The properties an event of this name carries (``topic`` for a webinar, ``path`` for a
     page visit, ...); for a name it does not know, now and then a ``source``."""
-    return _PROPERTIES.get(ast.normalize_name(name), _OTHER_PROPERTIES)
+    return _PROPERTIES.get(ast.normalize_name(name), _MAYBE_SOURCE)
 
 
 @functools.lru_cache(maxsize=256)
