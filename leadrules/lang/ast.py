@@ -18,6 +18,8 @@ from typing import TypeAlias
 
 import attrs
 
+from .decimal_text import number_text
+
 __all__ = [
     "And",
     "Between",
@@ -92,7 +94,7 @@ class Duration:
     unit: Unit
 
     def __str__(self) -> str:
-        amount = _format_decimal(self.amount)
+        amount = number_text(self.amount)
         unit = self.unit[:-1] if self.amount == 1 else self.unit
         return f"{amount} {unit}"
 
@@ -111,11 +113,9 @@ Scalar: TypeAlias = "Decimal | str | bool | dt.date | dt.datetime | Duration"
 Value: TypeAlias = "Decimal | str | bool | dt.date | dt.datetime | Duration | ListValue"
 
 
-def _format_decimal(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
+# TODO(merge): backends/reference.py and strategies still call this name; point them at
+# decimal_text.number_text, then remove it.
+_format_decimal = number_text
 
 
 # ---------------------------------------------------------------------------- names
