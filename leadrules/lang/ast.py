@@ -383,22 +383,12 @@ Statement: TypeAlias = "ScoreRule | Disqualify | Stage | Define | Group"
 
 
 @attrs.frozen(slots=True)
-class Comment:
-    """A ``#`` comment, kept so the formatter can put it back."""
-
-    text: str
-    line: int
-    column: int
-
-
-@attrs.frozen(slots=True)
 class RuleFile:
     """A whole parsed file."""
 
     statements: tuple[Statement, ...]
     filename: str = "<rules>"
     source: str = attrs.field(default="", repr=False, eq=False)
-    comments: tuple[Comment, ...] = attrs.field(default=(), eq=False)
 
 
 # ---------------------------------------------------------------------------- traversal
