@@ -50,7 +50,7 @@ __all__ = [
     "Value",
     "Window",
     "normalize_name",
-    "walk",
+    "tests",
 ]
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -394,38 +394,9 @@ class RuleFile:
 # ---------------------------------------------------------------------------- traversal
 
 
-def children(node: object) -> Iterator[object]:
-    """The child nodes of a condition or statement, in source order."""
-    if isinstance(node, (And, Or)):
-        yield from node.operands
-    elif isinstance(node, Not):
-        yield node.operand
-    elif isinstance(node, Fact):
-        if node.where is not None:
-            yield node.where
-    elif isinstance(node, ScoreRule):
-        if node.condition is not None:
-            yield node.condition
-        if node.per is not None:
-            yield node.per
-    elif isinstance(node, (Disqualify, Define)):
-        yield node.condition
-    elif isinstance(node, Stage):
-        if node.condition is not None:
-            yield node.condition
-    elif isinstance(node, Group):
-        yield from node.rules
-        yield from node.misplaced
-    elif isinstance(node, RuleFile):
-        yield from node.statements
-
-
-def walk(node: object) -> Iterator[object]:
-    """Every node below ``node`` (itself first), depth first. A :class:`DefRef` is a leaf: the
-    definition it points to is walked where it is defined."""
-    yield node
-    for child in children(node):
-        yield from walk(child)
+#: The node types of a single test, other than a use of a definition (what :func:`tests`
+#: yields besides DefRef nodes).
+_LEAF_TYPES = frozenset({Compare, In, Between, TextTest, Matches, Presence, Fact})
 
 
 def tests(node: Cond, *, definitions: bool = False) -> Iterator[Test]:
@@ -440,9 +411,13 @@ def tests(node: Cond, *, definitions: bool = False) -> Iterator[Test]:
             stack.extend(reversed(item.operands))
         elif isinstance(item, Not):
             stack.append(item.operand)
-        elif isinstance(item, DefRef) and definitions:
-            if id(item.definition) not in seen:
+        elif isinstance(item, DefRef):
+            if not definitions:
+                yield item
+            elif id(item.definition) not in seen:
                 seen.add(id(item.definition))
                 stack.append(item.definition.condition)
-        else:
+        elif item.__class__ in _LEAF_TYPES:
             yield item
+        else:  # a node type added to the tree but not here: fail loudly
+            raise NotImplementedError(f"ast.tests() does not know {type(item).__name__} nodes")
