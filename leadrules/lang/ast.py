@@ -109,7 +109,6 @@ class ListValue:
 
 #: A literal: numbers are Decimal, dates and date-times are datetime objects (date-times are
 #: always timezone-aware), text is str.
-Scalar: TypeAlias = "Decimal | str | bool | dt.date | dt.datetime | Duration"
 Value: TypeAlias = "Decimal | str | bool | dt.date | dt.datetime | Duration | ListValue"
 
 

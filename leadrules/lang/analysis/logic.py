@@ -486,9 +486,6 @@ class Logic(Visitor[[], Alternatives]):
 
     # ---- questions
 
-    def can_be_true(self, node: ast.Cond) -> bool:
-        return self.possible(self.tfu(node)[0])
-
     def why_never_true(self, node: ast.Cond) -> str | None:
         t = self.tfu(node)[0]
         if self.possible(t):

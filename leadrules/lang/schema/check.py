@@ -119,18 +119,11 @@ class _SchemaChecker(Visitor[[_Scope], None]):
         self.problems.append(make_diagnostic(self.rules, span, message, hint))
 
     def run(self) -> None:
-        for definition in self.rules.definitions:
-            self.cond(definition.condition, self.root)
+        for condition in self.rules.conditions(per=False):
+            self.cond(condition, self.root)
         for rule in self.rules.score_rules:
-            if rule.condition is not None:
-                self.cond(rule.condition, self.root)
             if rule.per is not None:
                 self.per(rule.per)
-        for dq in self.rules.disqualifications:
-            self.cond(dq.condition, self.root)
-        for stage in self.rules.stages:
-            if stage.condition is not None:
-                self.cond(stage.condition, self.root)
         if self.problems:
             self.problems.sort(key=lambda d: (d.line, d.column))
             raise SchemaError(self.problems)
