@@ -7,6 +7,9 @@ terminals of ``grammar.lark``): add a keyword to the grammar and it is one here 
 * A word is *reserved* when some terminal other than ``WORD`` (the words names are made of)
   matches it whole: every keyword, but also the units (``days``), ``time``/``times`` and the
   like. A reserved word can stand in a name only in backticks (:func:`is_reserved`).
+
+Also read off the grammar for the words of syntax errors: the terminals of the comparison
+operators (:func:`comparison_terminals`), whose names Lark makes up.
 """
 
 from __future__ import annotations
@@ -16,7 +19,14 @@ import re
 
 from .grammar import lark_parser
 
-__all__ = ["NAME_TERMINAL", "is_keyword", "is_reserved", "terminal_words", "words"]
+__all__ = [
+    "NAME_TERMINAL",
+    "comparison_terminals",
+    "is_keyword",
+    "is_reserved",
+    "terminal_words",
+    "words",
+]
 
 #: The terminal the words of names are made of.
 NAME_TERMINAL = "WORD"
@@ -61,3 +71,15 @@ def is_reserved(word: str) -> bool:
     """True when ``word`` cannot stand in a name unless the name is written in backticks: a
     keyword of the language (``when``, ``at``), a unit (``days``), ``times``, ..."""
     return any(pattern.fullmatch(word) for pattern in _reserving_patterns())
+
+
+@functools.cache
+def comparison_terminals() -> frozenset[str]:
+    """The names of the terminals of ``=``, ``==``, ``!=``, ``<>``, ``<``, ``<=``, ``>``,
+    ``>=`` (the grammar's ``cmp_op``): ``EQUAL``, ``__ANON_0``, ..."""
+    return frozenset(
+        symbol.name
+        for rule in lark_parser().rules
+        if rule.origin.name == "cmp_op"
+        for symbol in rule.expansion
+    )

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from lark import Token
 
 from .ast import UNITS
-from .keywords import terminal_words
+from .keywords import comparison_terminals, terminal_words
 
 __all__ = ["describe_expected", "describe_token", "did_you_mean", "syntax_hint"]
 
@@ -44,7 +44,6 @@ _WORDS: dict[str, str] = {
     "_TIMES": "`times`",
 }
 
-_COMPARISONS = {"EQUAL", "LESSTHAN", "MORETHAN", "__ANON_0", "__ANON_1", "__ANON_2", "__ANON_3"}
 _VALUE_START = {"NUMBER", "STRING", "DATE", "DATETIME", "TRUE", "FALSE", "LSQB"}
 _NAME_START = {"WORD", "BACKTICKED"}
 #: Characters that look like the language's but are not, and what to write instead.
@@ -85,9 +84,10 @@ def describe_expected(expected: Iterable[str]) -> str:
     """``{"WHEN", "PER"}`` -> "`when` or `per`"."""
     terms = set(expected)
     groups: list[str] = []
-    if terms & _COMPARISONS:
+    comparisons = comparison_terminals()
+    if terms & comparisons:
         groups.append("a comparison like = or >=")
-        terms -= _COMPARISONS
+        terms -= comparisons
     if terms | {"LSQB"} >= _VALUE_START and len(terms & _VALUE_START) >= 4:
         groups.append('a value (a number, a "text", a date, true/false or a [list])')
         terms -= _VALUE_START

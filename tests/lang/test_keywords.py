@@ -9,7 +9,7 @@ import pytest
 import leadrules
 from leadrules import RuleSyntaxError
 from leadrules.lang import keywords
-from leadrules.lang.parser import GRAMMAR_PATH
+from leadrules.lang.parser import GRAMMAR_PATH, lark_parser
 
 #: The keywords as messages.py once listed them by hand.
 FORMER_LIST = [
@@ -90,3 +90,9 @@ def test_messages_name_keywords_as_the_grammar_spells_them() -> None:
     with pytest.raises(RuleSyntaxError) as caught:
         leadrules.compile("+20 wen downloaded whitepaper")
     assert "expected `when` or `per` after the points" in str(caught.value)
+
+
+def test_the_comparison_terminals_are_the_grammars_comparison_operators() -> None:
+    patterns = {terminal.name: terminal.pattern.value for terminal in lark_parser().terminals}
+    found = {patterns[name] for name in keywords.comparison_terminals()}
+    assert found == {"=", "==", "!=", "<>", "<", "<=", ">", ">="}
