@@ -15,7 +15,13 @@ from typing import Any, Literal
 
 import attrs
 
+from .lang.decimal_text import number_text, signed_number_text
 from .runtime.values import show
+
+#: A number as people write it (``20``, ``7.04``; zero unsigned): see
+#: :func:`leadrules.lang.decimal_text.number_text`, its one home. Kept under this name for the
+#: command line's reports.
+format_number = number_text
 
 __all__ = [
     "Clamp",
@@ -31,25 +37,6 @@ __all__ = [
 
 #: How many matched events evidence keeps (the most recent); the count says how many in all.
 MAX_EVIDENCE_EVENTS = 5
-
-
-def format_number(value: Decimal | int) -> str:
-    """A number as people write it: ``20``, ``7.04``, ``-2.5`` (no exponent, no trailing 0)."""
-    if isinstance(value, int):
-        return str(value)
-    if value == value.to_integral_value():
-        return str(int(value))
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _num(value: Decimal | int | None) -> str:
-    return "-" if value is None else format_number(value)
-
-
-def _signed(value: Decimal) -> str:
-    text = _num(value)
-    return text if text.startswith("-") else "+" + text
 
 
 def json_number(value: Decimal) -> int | float:
@@ -145,12 +132,13 @@ class DecayInfo:
         if self.oldest_age is not None:
             oldest = self.oldest_age.total_seconds() / 86400
             return (
-                f"{_signed(self.full_points)} before decay; each event loses "
-                f"{_num(self.percent)}% every {self.every} of its age "
+                f"{signed_number_text(self.full_points)} before decay; each event loses "
+                f"{number_text(self.percent)}% every {self.every} of its age "
                 f"(events {days:.1f} to {oldest:.1f} days old)"
             )
         return (
-            f"{_signed(self.full_points)} decayed {_num(self.percent)}% every {self.every}, "
+            f"{signed_number_text(self.full_points)} decayed {number_text(self.percent)}% "
+            f"every {self.every}, "
             f"latest event {days:.1f} days ago"
         )
 

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import InvalidArgument
+from .lang.decimal_text import number_text
 from .result import Result
 from .ruleset import RuleSet, evaluate
 
@@ -92,12 +93,13 @@ def assert_score(
         raise InvalidArgument(f"at_least ({at_least}) is above at_most ({at_most})")
     result = _score(rules, lead, now)
     got = result.score
+    shown = number_text(got)
     if exact is not None and got != exact:
-        raise _fail(f"expected a score of {_show(exact)}, got {_show(got)}", result)
+        raise _fail(f"expected a score of {number_text(exact)}, got {shown}", result)
     if low is not None and got < low:
-        raise _fail(f"expected a score of at least {_show(low)}, got {_show(got)}", result)
+        raise _fail(f"expected a score of at least {number_text(low)}, got {shown}", result)
     if high is not None and got > high:
-        raise _fail(f"expected a score of at most {_show(high)}, got {_show(got)}", result)
+        raise _fail(f"expected a score of at most {number_text(high)}, got {shown}", result)
     return result
 
 
@@ -136,8 +138,3 @@ def assert_not_disqualified(
         reasons = "; ".join(repr(d.reason) for d in result.disqualifications)
         raise _fail(f"expected the lead not to be disqualified, but it is: {reasons}", result)
     return result
-
-
-def _show(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -18,6 +18,8 @@ from typing import TypeAlias
 
 import attrs
 
+from .decimal_text import number_text
+
 __all__ = [
     "And",
     "Between",
@@ -48,7 +50,7 @@ __all__ = [
     "Value",
     "Window",
     "normalize_name",
-    "walk",
+    "tests",
 ]
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -92,7 +94,7 @@ class Duration:
     unit: Unit
 
     def __str__(self) -> str:
-        amount = _format_decimal(self.amount)
+        amount = number_text(self.amount)
         unit = self.unit[:-1] if self.amount == 1 else self.unit
         return f"{amount} {unit}"
 
@@ -107,15 +109,12 @@ class ListValue:
 
 #: A literal: numbers are Decimal, dates and date-times are datetime objects (date-times are
 #: always timezone-aware), text is str.
-Scalar: TypeAlias = "Decimal | str | bool | dt.date | dt.datetime | Duration"
 Value: TypeAlias = "Decimal | str | bool | dt.date | dt.datetime | Duration | ListValue"
 
 
-def _format_decimal(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
+# TODO(merge): backends/reference.py and strategies still call this name; point them at
+# decimal_text.number_text, then remove it.
+_format_decimal = number_text
 
 
 # ---------------------------------------------------------------------------- names
@@ -383,59 +382,20 @@ Statement: TypeAlias = "ScoreRule | Disqualify | Stage | Define | Group"
 
 
 @attrs.frozen(slots=True)
-class Comment:
-    """A ``#`` comment, kept so the formatter can put it back."""
-
-    text: str
-    line: int
-    column: int
-
-
-@attrs.frozen(slots=True)
 class RuleFile:
     """A whole parsed file."""
 
     statements: tuple[Statement, ...]
     filename: str = "<rules>"
     source: str = attrs.field(default="", repr=False, eq=False)
-    comments: tuple[Comment, ...] = attrs.field(default=(), eq=False)
 
 
 # ---------------------------------------------------------------------------- traversal
 
 
-def children(node: object) -> Iterator[object]:
-    """The child nodes of a condition or statement, in source order."""
-    if isinstance(node, (And, Or)):
-        yield from node.operands
-    elif isinstance(node, Not):
-        yield node.operand
-    elif isinstance(node, Fact):
-        if node.where is not None:
-            yield node.where
-    elif isinstance(node, ScoreRule):
-        if node.condition is not None:
-            yield node.condition
-        if node.per is not None:
-            yield node.per
-    elif isinstance(node, (Disqualify, Define)):
-        yield node.condition
-    elif isinstance(node, Stage):
-        if node.condition is not None:
-            yield node.condition
-    elif isinstance(node, Group):
-        yield from node.rules
-        yield from node.misplaced
-    elif isinstance(node, RuleFile):
-        yield from node.statements
-
-
-def walk(node: object) -> Iterator[object]:
-    """Every node below ``node`` (itself first), depth first. A :class:`DefRef` is a leaf: the
-    definition it points to is walked where it is defined."""
-    yield node
-    for child in children(node):
-        yield from walk(child)
+#: The node types of a single test, other than a use of a definition (what :func:`tests`
+#: yields besides DefRef nodes).
+_LEAF_TYPES = frozenset({Compare, In, Between, TextTest, Matches, Presence, Fact})
 
 
 def tests(node: Cond, *, definitions: bool = False) -> Iterator[Test]:
@@ -450,9 +410,13 @@ def tests(node: Cond, *, definitions: bool = False) -> Iterator[Test]:
             stack.extend(reversed(item.operands))
         elif isinstance(item, Not):
             stack.append(item.operand)
-        elif isinstance(item, DefRef) and definitions:
-            if id(item.definition) not in seen:
+        elif isinstance(item, DefRef):
+            if not definitions:
+                yield item
+            elif id(item.definition) not in seen:
                 seen.add(id(item.definition))
                 stack.append(item.definition.condition)
-        else:
+        elif item.__class__ in _LEAF_TYPES:
             yield item
+        else:  # a node type added to the tree but not here: fail loudly
+            raise NotImplementedError(f"ast.tests() does not know {type(item).__name__} nodes")

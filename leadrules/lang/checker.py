@@ -9,7 +9,6 @@ replaced by :class:`~leadrules.ast.DefRef` nodes, so the checked tree is self-co
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -18,8 +17,11 @@ import attrs
 
 from ..errors import Diagnostic, RuleCheckError
 from ..runtime.regex import RegexProblem, compile_regex
-from . import ast
+from . import ast, literals
+from .decimal_text import number_text
+from .literals import literal_text
 from .messages import did_you_mean
+from .visitor import Visitor
 
 __all__ = ["MAX_DECIMALS", "MAX_LIMIT", "MAX_POINTS", "CheckedGroup", "CheckedRules", "check"]
 
@@ -89,12 +91,14 @@ class CheckedRules:
                 yield stage.condition
 
 
-class _Checker:
+class _Checker(Visitor[[bool], ast.Cond]):
+    """One check of one file; as a visitor, it checks one condition (see :meth:`cond`)."""
+
     def __init__(self, file: ast.RuleFile) -> None:
         self.file = file
         self.problems: list[Diagnostic] = []
         self.defined: dict[str, ast.Define] = {}
-        self.depths: dict[int, int] = {}
+        self.depths = _Depth()
         self.all_definitions = {s.name.key: s for s in file.statements if isinstance(s, ast.Define)}
 
     # ---- reporting
@@ -179,7 +183,7 @@ class _Checker:
                     self.error(
                         statement.span,
                         f"stages `{other.name}` and `{statement.name}` have the same threshold "
-                        f"{_num(statement.threshold)}",
+                        f"{number_text(statement.threshold)}",
                         "give each stage its own threshold, so they can be ranked",
                     )
                     continue
@@ -227,27 +231,19 @@ class _Checker:
         self.defined[key] = checked
         return checked
 
-    def depth(self, node: object) -> int:
+    def depth(self, node: ast.Cond) -> int:
         """How deeply a condition nests, counting through the definitions it uses."""
-        cached = self.depths.get(id(node))
-        if cached is not None:
-            return cached
-        if isinstance(node, ast.DefRef):
-            inner = self.depths.get(id(node.definition.condition))
-            value = 1 + (inner if inner is not None else self.depth(node.definition.condition))
-        else:
-            value = 1 + max((self.depth(child) for child in ast.children(node)), default=0)
-        self.depths[id(node)] = value
-        return value
+        return self.depths.visit(node)
 
     def number(self, value: Decimal, span: ast.Span, what: str, limit: Decimal) -> None:
         """Rule numbers are kept to sizes for which every score adds up exactly."""
         if abs(value) > limit:
-            self.error(span, f"{what} {_num(value)} is too large", f"use at most {_num(limit)}")
+            shown, most = number_text(value), number_text(limit)
+            self.error(span, f"{what} {shown} is too large", f"use at most {most}")
         elif value.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
             self.error(
                 span,
-                f"{what} {_num(value)} has more than {MAX_DECIMALS} decimal places",
+                f"{what} {number_text(value)} has more than {MAX_DECIMALS} decimal places",
                 f"round it to {MAX_DECIMALS} decimal places",
             )
 
@@ -277,7 +273,7 @@ class _Checker:
                 per = checked_per if isinstance(checked_per, ast.Fact) else per
         if rule.decay is not None:
             target = condition if condition is not None else per
-            if not _mentions_fact(target):
+            if target is None or not _MENTIONS_FACT.visit(target):
                 self.error(
                     rule.decay.span,
                     "`decaying` needs a rule about an event: there is no event in this rule",
@@ -292,60 +288,80 @@ class _Checker:
             )
         return attrs.evolve(rule, condition=condition, per=per)
 
-    # ---- conditions
+    # ---- conditions: one method per node type; ``in_where``: inside a `where` filter
 
     def cond(self, node: ast.Cond, *, in_where: bool = False) -> ast.Cond:
-        if isinstance(node, ast.And):
-            return attrs.evolve(
-                node, operands=tuple(self.cond(o, in_where=in_where) for o in node.operands)
-            )
-        if isinstance(node, ast.Or):
-            return attrs.evolve(
-                node, operands=tuple(self.cond(o, in_where=in_where) for o in node.operands)
-            )
-        if isinstance(node, ast.Not):
-            return attrs.evolve(node, operand=self.cond(node.operand, in_where=in_where))
-        if isinstance(node, ast.Fact):
-            if in_where:
-                if node.has_modifiers:
-                    self.error(
-                        node.span,
-                        "a `where` filter tests the event's own details; it cannot count "
-                        "or filter again",
-                        "write the counts and time windows after the event name, "
-                        "outside the `where`",
-                    )
-                self.check_name(node.name)
-                return node
-            return self.fact(node)
-        if isinstance(node, ast.DefRef):  # pragma: no cover - the parser never makes these
-            return node
-        self.check_name(node.name)
-        if isinstance(node, ast.Compare):
-            self.check_compare(node)
-        elif isinstance(node, ast.In):
-            for item in node.values.items:
-                self.scalar(item, node.span, "in a list for `in`")
-        elif isinstance(node, ast.Between):
-            low = self.scalar(node.low, node.span, "after `between`")
-            high = self.scalar(node.high, node.span, "after `and`")
-            if low and high:
-                self.check_between(node)
-        elif isinstance(node, ast.TextTest):
-            if isinstance(node.value, ast.ListValue):
+        """The checked condition: uses of definitions made DefRef nodes, problems reported."""
+        return self.visit(node, in_where)
+
+    def visit_and(self, node: ast.And, in_where: bool) -> ast.Cond:
+        return attrs.evolve(node, operands=tuple(self.visit(o, in_where) for o in node.operands))
+
+    def visit_or(self, node: ast.Or, in_where: bool) -> ast.Cond:
+        return attrs.evolve(node, operands=tuple(self.visit(o, in_where) for o in node.operands))
+
+    def visit_not(self, node: ast.Not, in_where: bool) -> ast.Cond:
+        return attrs.evolve(node, operand=self.visit(node.operand, in_where))
+
+    def visit_fact(self, node: ast.Fact, in_where: bool) -> ast.Cond:
+        if in_where:
+            if node.has_modifiers:
                 self.error(
                     node.span,
-                    f"`{node.op}` takes one text, not a list",
-                    f"to test several, join tests with `or`: "
-                    f'`{node.name} {node.op} "a" or {node.name} {node.op} "b"`',
+                    "a `where` filter tests the event's own details; it cannot count "
+                    "or filter again",
+                    "write the counts and time windows after the event name, "
+                    "outside the `where`",
                 )
-            elif not isinstance(node.value, str):
-                self.scalar(node.value, node.span, f"after `{node.op}`")
-        elif isinstance(node, ast.Matches):
-            try:
-                compile_regex(node.pattern, node.flags)
-            except RegexProblem as problem:
-                self.error(node.span, problem.message, problem.hint)
+            self.check_name(node.name)
+            return node
+        return self.fact(node)
+
+    def visit_defref(self, node: ast.DefRef, in_where: bool) -> ast.Cond:
+        return node  # pragma: no cover - the parser never makes these
+
+    def visit_compare(self, node: ast.Compare, in_where: bool) -> ast.Cond:
+        self.check_name(node.name)
+        self.check_compare(node)
+        return node
+
+    def visit_in(self, node: ast.In, in_where: bool) -> ast.Cond:
+        self.check_name(node.name)
+        for item in node.values.items:
+            self.scalar(item, node.span, "in a list for `in`")
+        return node
+
+    def visit_between(self, node: ast.Between, in_where: bool) -> ast.Cond:
+        self.check_name(node.name)
+        low = self.scalar(node.low, node.span, "after `between`")
+        high = self.scalar(node.high, node.span, "after `and`")
+        if low and high:
+            self.check_between(node)
+        return node
+
+    def visit_text_test(self, node: ast.TextTest, in_where: bool) -> ast.Cond:
+        self.check_name(node.name)
+        if isinstance(node.value, ast.ListValue):
+            self.error(
+                node.span,
+                f"`{node.op}` takes one text, not a list",
+                f"to test several, join tests with `or`: "
+                f'`{node.name} {node.op} "a" or {node.name} {node.op} "b"`',
+            )
+        elif not isinstance(node.value, str):
+            self.scalar(node.value, node.span, f"after `{node.op}`")
+        return node
+
+    def visit_matches(self, node: ast.Matches, in_where: bool) -> ast.Cond:
+        self.check_name(node.name)
+        try:
+            compile_regex(node.pattern, node.flags)
+        except RegexProblem as problem:
+            self.error(node.span, problem.message, problem.hint)
+        return node
+
+    def visit_presence(self, node: ast.Presence, in_where: bool) -> ast.Cond:
+        self.check_name(node.name)
         return node
 
     def fact(self, node: ast.Fact) -> ast.Cond:
@@ -448,18 +464,71 @@ class _Checker:
             self.error(
                 node.span,
                 "the first value of `between` is larger than the second, so it can never be true",
-                f"swap them: `{node.name} between {_literal(high)} and {_literal(low)}`",
+                f"swap them: `{node.name} between {literal_text(high)} and {literal_text(low)}`",
             )
 
 
-def _mentions_fact(node: object) -> bool:
+class _Depth(Visitor[[], int]):
+    """How deeply a condition nests, counting through the definitions it uses (each level
+    costs the evaluators a few Python frames). Remembered per node, so that a definition used
+    many times is measured once."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, int] = {}
+
+    def visit(self, node: ast.Cond) -> int:
+        known = self.known.get(id(node))
+        if known is None:
+            known = super().visit(node)
+            self.known[id(node)] = known
+        return known
+
+    def _operands(self, node: ast.And | ast.Or) -> int:
+        return 1 + max((self.visit(o) for o in node.operands), default=0)
+
+    visit_and = visit_or = _operands
+
+    def visit_not(self, node: ast.Not) -> int:
+        return 1 + self.visit(node.operand)
+
+    def visit_fact(self, node: ast.Fact) -> int:
+        return 1 if node.where is None else 1 + self.visit(node.where)
+
+    def visit_defref(self, node: ast.DefRef) -> int:
+        return 1 + self.visit(node.definition.condition)
+
+    def _test(self, node: ast.Cond) -> int:
+        return 1
+
+    visit_compare = visit_in = visit_between = visit_text_test = _test
+    visit_matches = visit_presence = _test
+
+
+class _MentionsFact(Visitor[[], bool]):
     """Whether a condition names a field or event anywhere, definitions followed."""
-    for item in ast.walk(node):
-        if isinstance(item, ast.Fact):
-            return True
-        if isinstance(item, ast.DefRef) and _mentions_fact(item.definition.condition):
-            return True
-    return False
+
+    def _operands(self, node: ast.And | ast.Or) -> bool:
+        return any(self.visit(o) for o in node.operands)
+
+    visit_and = visit_or = _operands
+
+    def visit_not(self, node: ast.Not) -> bool:
+        return self.visit(node.operand)
+
+    def visit_fact(self, node: ast.Fact) -> bool:
+        return True
+
+    def visit_defref(self, node: ast.DefRef) -> bool:
+        return self.visit(node.definition.condition)
+
+    def _test(self, node: ast.Cond) -> bool:
+        return False
+
+    visit_compare = visit_in = visit_between = visit_text_test = _test
+    visit_matches = visit_presence = _test
+
+
+_MENTIONS_FACT = _MentionsFact()
 
 
 def _shown(name: ast.Name) -> str:
@@ -469,17 +538,8 @@ def _shown(name: ast.Name) -> str:
 
 
 def _kind(value: ast.Value) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, Decimal):
-        return "a number"
-    if isinstance(value, str):
-        return "a text"
-    if isinstance(value, dt.datetime):
-        return "a date-time"
-    if isinstance(value, dt.date):
-        return "a date"
-    return "a value"
+    kind = literals.kind(value)
+    return "a value" if kind is None else kind.words
 
 
 def _comparable(a: Any, b: Any) -> bool:
@@ -490,20 +550,6 @@ def _less(a: Any, b: Any) -> bool:
     if isinstance(a, str):
         return bool(a.strip().casefold() < b.strip().casefold())
     return bool(a < b)
-
-
-def _num(value: Decimal) -> str:
-    return ast._format_decimal(value)
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return _num(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def check(file: ast.RuleFile) -> CheckedRules:

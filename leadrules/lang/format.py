@@ -20,24 +20,26 @@ lines) and writes every statement back in one canonical layout:
   comments at the start (followed by a blank line) and at the end of the file stay there.
 
 The result is idempotent (``format(format(s)) == format(s)``) and scores every lead as the
-original does. See docs/formatting.md.
+original does. See docs/checking.md (section 3, Formatting).
 """
 
 from __future__ import annotations
 
 import bisect
-import builtins
-import datetime as dt
 import functools
 import re
-import unicodedata
 from decimal import Decimal
 
 import attrs
 
 from ..errors import LeadRulesError
 from . import ast
-from .parser import comment_start, lark_parser, parse
+from .decimal_text import exact_number_text
+from .grammar import comment_start
+from .keywords import is_reserved
+from .literals import duration_text, literal_text, moment_text, quote
+from .parser import parse
+from .visitor import Visitor
 
 __all__ = ["format"]
 
@@ -48,12 +50,6 @@ TRAILING_GAP = "  "
 # Precedence levels of conditions: a child binding more loosely than its context needs
 # parentheses.
 _OR, _AND, _NOT, _ATOM = 1, 2, 3, 4
-
-#: Characters written as escapes inside quotes: besides the quote and the backslash, anything
-#: that would break a line (for Lark or for ``str.splitlines``) or is invisible.
-_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
-
 
 def format(source: str, filename: str = "<rules>") -> str:
     """Return ``source`` in canonical layout.
@@ -69,56 +65,18 @@ def format(source: str, filename: str = "<rules>") -> str:
 # ------------------------------------------------------------------------------------ literals
 
 
-def _number(value: Decimal) -> str:
-    """A number as written, less ``_``, leading zeros and a ``+``: the Decimal round-trips
-    exactly (``12.50`` stays ``12.50``, so its exponent is kept too)."""
-    return builtins.format(value, "f")  # this module's own `format` shadows the builtin
-
-
 def _points(value: Decimal) -> str:
+    """A score rule's points, signed, with every decimal place as written."""
     sign = "-" if value.is_signed() else "+"
-    return sign + _number(value.copy_abs())
-
-
-def _quote(text: str) -> str:
-    out = ['"']
-    for ch in text:
-        short = _SHORT_ESCAPES.get(ch)
-        if short is not None:
-            out.append(short)
-        elif ch in _LINE_BREAKS or unicodedata.category(ch) in ("Cc", "Cs"):
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _duration(value: ast.Duration) -> str:
-    amount = _number(value.amount)
-    unit = value.unit[:-1] if amount == "1" else value.unit
-    return f"{amount} {unit}"
-
-
-def _moment(value: dt.date | dt.datetime) -> str:
-    text = value.isoformat()
-    if isinstance(value, dt.datetime) and value.utcoffset() == dt.timedelta(0):
-        text = text.removesuffix("+00:00") + "Z"
-    return text
+    return sign + exact_number_text(value.copy_abs())
 
 
 def _value(value: ast.Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return _number(value)
-    if isinstance(value, str):
-        return _quote(value)
-    if isinstance(value, ast.Duration):
-        return _duration(value)
-    if isinstance(value, ast.ListValue):
-        return "[" + ", ".join(_value(item) for item in value.items) + "]"
-    return _moment(value)
+    return literal_text(value, canonical=True)
+
+
+def _duration(value: ast.Duration) -> str:
+    return duration_text(value, canonical=True)
 
 
 def _regex(pattern: str, flags: str) -> str:
@@ -126,23 +84,8 @@ def _regex(pattern: str, flags: str) -> str:
     return "/" + pattern.replace("/", "\\/") + "/" + flags
 
 
-@functools.cache
-def _keyword_patterns() -> tuple[re.Pattern[str], ...]:
-    """The grammar's terminals other than WORD: a word one of them matches is reserved."""
-    return tuple(
-        re.compile(terminal.pattern.to_regexp())
-        for terminal in lark_parser().terminals
-        if terminal.name != "WORD"
-    )
-
-
-@functools.lru_cache(maxsize=1024)
-def _is_keyword(word: str) -> bool:
-    return any(pattern.fullmatch(word) for pattern in _keyword_patterns())
-
-
 def _has_keyword(name: str) -> bool:
-    return any(_is_keyword(word) for word in re.findall(r"[^\W\d_]+", name))
+    return any(is_reserved(word) for word in re.findall(r"[^\W\d_]+", name))
 
 
 @functools.lru_cache(maxsize=512)
@@ -178,53 +121,62 @@ def _reads_back(text: str, kind: type[ast.Stage | ast.Group], name: str) -> bool
 # ------------------------------------------------------------------------------------ conditions
 
 
-def _precedence(node: ast.Cond) -> int:
-    if isinstance(node, ast.Or):
-        return _OR
-    if isinstance(node, ast.And):
-        return _AND
-    if isinstance(node, ast.Not):
-        return _NOT
-    return _ATOM
-
-
-def _cond(node: ast.Cond, context: int = _OR) -> str:
-    """A condition, parenthesised when it binds more loosely than ``context`` allows.
+class _Condition(Visitor[[int], str]):
+    """A condition as text, parenthesised when it binds more loosely than the precedence
+    level it stands at (``context``: _OR, _AND or _NOT) allows.
 
     ``a or (b or c)`` becomes ``a or b or c``: ``and`` and ``or`` are associative (in
     three-valued logic too), so same-operator nesting needs no parentheses.
     """
-    if isinstance(node, ast.Or):
-        text = " or ".join(_cond(op, _OR) for op in node.operands)
-    elif isinstance(node, ast.And):
-        text = " and ".join(_cond(op, _AND) for op in node.operands)
-    elif isinstance(node, ast.Not):
-        text = "not " + _cond(node.operand, _NOT)
-    else:
-        text = _atom(node)
-    return f"({text})" if _precedence(node) < context else text
 
+    def visit_or(self, node: ast.Or, context: int) -> str:
+        text = " or ".join(self.visit(op, _OR) for op in node.operands)
+        return f"({text})" if context > _OR else text
 
-def _atom(node: ast.Cond) -> str:
-    if isinstance(node, ast.Compare):
+    def visit_and(self, node: ast.And, context: int) -> str:
+        text = " and ".join(self.visit(op, _AND) for op in node.operands)
+        return f"({text})" if context > _AND else text
+
+    def visit_not(self, node: ast.Not, context: int) -> str:
+        text = "not " + self.visit(node.operand, _NOT)
+        return f"({text})" if context > _NOT else text
+
+    # A single test binds tightest: never parenthesised.
+
+    def visit_compare(self, node: ast.Compare, context: int) -> str:
         return f"{node.name} {node.op} {_value(node.value)}"
-    if isinstance(node, ast.In):
+
+    def visit_in(self, node: ast.In, context: int) -> str:
         op = "not in" if node.negated else "in"
         return f"{node.name} {op} {_value(node.values)}"
-    if isinstance(node, ast.Between):
+
+    def visit_between(self, node: ast.Between, context: int) -> str:
         op = "not between" if node.negated else "between"
         return f"{node.name} {op} {_value(node.low)} and {_value(node.high)}"
-    if isinstance(node, ast.TextTest):
+
+    def visit_text_test(self, node: ast.TextTest, context: int) -> str:
         return f"{node.name} {node.op} {_value(node.value)}"
-    if isinstance(node, ast.Matches):
+
+    def visit_matches(self, node: ast.Matches, context: int) -> str:
         return f"{node.name} matches {_regex(node.pattern, node.flags)}"
-    if isinstance(node, ast.Presence):
+
+    def visit_presence(self, node: ast.Presence, context: int) -> str:
         return f"{node.name} is {'present' if node.present else 'missing'}"
-    if isinstance(node, ast.Fact):
+
+    def visit_fact(self, node: ast.Fact, context: int) -> str:
         return _fact(node)
-    if isinstance(node, ast.DefRef):  # pragma: no cover - only the checker makes these
+
+    def visit_defref(self, node: ast.DefRef, context: int) -> str:
+        # Only the checker makes these; the formatter reads the parsed tree.
         return str(node.name)
-    raise AssertionError(f"unknown condition {node!r}")  # pragma: no cover
+
+
+_CONDITION = _Condition()
+
+
+def _cond(node: ast.Cond, context: int = _OR) -> str:
+    """A condition, parenthesised when it binds more loosely than ``context`` allows."""
+    return _CONDITION.visit(node, context)
 
 
 def _fact(node: ast.Fact) -> str:
@@ -238,24 +190,39 @@ def _fact(node: ast.Fact) -> str:
         if isinstance(window.value, ast.Duration):
             parts.append(f"{window.kind} {_duration(window.value)}")
         else:
-            parts.append(f"{window.kind} {_moment(window.value)}")
+            parts.append(f"{window.kind} {moment_text(window.value, canonical=True)}")
     if node.where is not None:
         parts.append("where " + _where(node.where))
     return " ".join(parts)
 
 
-def _where(node: ast.Cond) -> str:
-    """A ``where`` filter takes one test, a bare property, ``not`` and one of these, or a
+class _Where(Visitor[[], str]):
+    """A ``where`` filter: it takes one test, a bare property, ``not`` and one of these, or a
     parenthesised condition."""
-    if isinstance(node, ast.Not):
-        return "not " + _where(node.operand)
-    if isinstance(node, ast.Fact) and not node.has_modifiers:
-        return _fact(node)
-    if isinstance(
-        node, (ast.Compare, ast.In, ast.Between, ast.TextTest, ast.Matches, ast.Presence)
-    ):
-        return _atom(node)
-    return "(" + _cond(node) + ")"
+
+    def visit_not(self, node: ast.Not) -> str:
+        return "not " + self.visit(node.operand)
+
+    def visit_fact(self, node: ast.Fact) -> str:
+        return _fact(node) if not node.has_modifiers else self._parenthesised(node)
+
+    def _test(self, node: ast.Cond) -> str:
+        return _cond(node, _ATOM)
+
+    visit_compare = visit_in = visit_between = visit_text_test = _test
+    visit_matches = visit_presence = _test
+
+    def _parenthesised(self, node: ast.Cond) -> str:
+        return "(" + _cond(node) + ")"
+
+    visit_and = visit_or = visit_defref = _parenthesised
+
+
+_WHERE = _Where()
+
+
+def _where(node: ast.Cond) -> str:
+    return _WHERE.visit(node)
 
 
 # ------------------------------------------------------------------------------------ statements
@@ -268,11 +235,12 @@ def _score_rule(rule: ast.ScoreRule) -> str:
         assert rule.condition is not None
         text = f"{_points(rule.points)} when {_cond(rule.condition)}"
     if rule.cap is not None:
-        text += f", up to {_number(rule.cap)}"
+        text += f", up to {exact_number_text(rule.cap)}"
     if rule.decay is not None:
-        text += f", decaying {_number(rule.decay.percent)}% every {_duration(rule.decay.every)}"
+        decay = rule.decay
+        text += f", decaying {exact_number_text(decay.percent)}% every {_duration(decay.every)}"
     if rule.label is not None:
-        text += f" as {_quote(rule.label)}"
+        text += f" as {quote(rule.label)}"
     return text
 
 
@@ -282,11 +250,11 @@ def _statement(statement: ast.Statement) -> str:
     if isinstance(statement, ast.Disqualify):
         text = f"disqualify when {_cond(statement.condition)}"
         if statement.reason is not None:
-            text += f" because {_quote(statement.reason)}"
+            text += f" because {quote(statement.reason)}"
         return text
     if isinstance(statement, ast.Stage):
-        name = statement.name if _bare_stage_name(statement.name) else _quote(statement.name)
-        text = f"{name} at {_number(statement.threshold)}"
+        name = statement.name if _bare_stage_name(statement.name) else quote(statement.name)
+        text = f"{name} at {exact_number_text(statement.threshold)}"
         if statement.condition is not None:
             text += f" when {_cond(statement.condition)}"
         return text
@@ -296,12 +264,12 @@ def _statement(statement: ast.Statement) -> str:
 
 
 def _group_header(group: ast.Group) -> str:
-    name = group.name if _bare_group_name(group.name) else _quote(group.name)
+    name = group.name if _bare_group_name(group.name) else quote(group.name)
     text = f"group {name}"
     if group.max is not None:
-        text += f" max {_number(group.max)}"
+        text += f" max {exact_number_text(group.max)}"
     if group.min is not None:
-        text += f" min {_number(group.min)}"
+        text += f" min {exact_number_text(group.min)}"
     return text + ":"
 
 

@@ -1,5 +1,6 @@
-"""Plain-words descriptions of what the parser expected and found, and hints for the mistakes
-rule writers commonly make."""
+"""The words of syntax errors: plain-words descriptions of what the parser expected and found,
+and hints for the mistakes rule writers commonly make. Keywords are named as the grammar spells
+them (:mod:`.keywords`); nothing here parses."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from collections.abc import Iterable
 
 from lark import Token
 
-__all__ = ["KEYWORDS", "describe_expected", "describe_token", "did_you_mean", "syntax_hint"]
+from .ast import UNITS
+from .keywords import comparison_terminals, terminal_words
+
+__all__ = ["describe_expected", "describe_token", "did_you_mean", "syntax_hint"]
 
 #: Terminal name -> how to say it to a marketer.
 _WORDS: dict[str, str] = {
@@ -40,50 +44,6 @@ _WORDS: dict[str, str] = {
     "_TIMES": "`times`",
 }
 
-#: Keywords of the language, by terminal name.
-KEYWORDS: dict[str, str] = {
-    name: name.lower()
-    for name in [
-        "WHEN",
-        "PER",
-        "UP",
-        "TO",
-        "DECAYING",
-        "EVERY",
-        "AS",
-        "DISQUALIFY",
-        "BECAUSE",
-        "AT",
-        "DEFINE",
-        "GROUP",
-        "MAX",
-        "MIN",
-        "OR",
-        "AND",
-        "NOT",
-        "IS",
-        "IN",
-        "BETWEEN",
-        "CONTAINS",
-        "STARTS",
-        "ENDS",
-        "WITH",
-        "MATCHES",
-        "MISSING",
-        "PRESENT",
-        "WHERE",
-        "LEAST",
-        "MOST",
-        "WITHIN",
-        "SINCE",
-        "BEFORE",
-        "AFTER",
-        "TRUE",
-        "FALSE",
-    ]
-}
-_COMPARISONS = {"EQUAL", "LESSTHAN", "MORETHAN", "__ANON_0", "__ANON_1", "__ANON_2", "__ANON_3"}
-_STATEMENT_START = {"NUMBER", "DISQUALIFY", "DEFINE", "GROUP", "WORD"}
 _VALUE_START = {"NUMBER", "STRING", "DATE", "DATETIME", "TRUE", "FALSE", "LSQB"}
 _NAME_START = {"WORD", "BACKTICKED"}
 #: Characters that look like the language's but are not, and what to write instead.
@@ -114,22 +74,20 @@ _OPERATOR_WORDS = (
 
 
 def _word(term: str) -> str | None:
-    if term in KEYWORDS:
-        return f"`{KEYWORDS[term]}`"
-    if term in _WORDS:
-        return _WORDS[term]
-    if term.startswith("__ANON") or term in _COMPARISONS:
-        return None
-    return None
+    keyword = terminal_words().get(term)
+    if keyword is not None:
+        return f"`{keyword}`"
+    return _WORDS.get(term)
 
 
 def describe_expected(expected: Iterable[str]) -> str:
     """``{"WHEN", "PER"}`` -> "`when` or `per`"."""
     terms = set(expected)
     groups: list[str] = []
-    if terms & _COMPARISONS:
+    comparisons = comparison_terminals()
+    if terms & comparisons:
         groups.append("a comparison like = or >=")
-        terms -= _COMPARISONS
+        terms -= comparisons
     if terms | {"LSQB"} >= _VALUE_START and len(terms & _VALUE_START) >= 4:
         groups.append('a value (a number, a "text", a date, true/false or a [list])')
         terms -= _VALUE_START
@@ -168,7 +126,7 @@ def describe_token(token: Token | None, text: str = "", pos: int = 0) -> str:
         return f"the number {token}"
     if kind == "STRING":
         return f"the text {token}"
-    if kind in KEYWORDS:
+    if kind in terminal_words():
         return f"`{str(token).lower()}`"
     return f"`{token}`"
 
@@ -198,7 +156,8 @@ def syntax_hint(
     found = describe_token(token, text, pos)
     rest = text[pos:]
     before = _line_before(text, pos)
-    keywords_expected = {KEYWORDS[t] for t in expected if t in KEYWORDS}
+    keyword_of = terminal_words()
+    keywords_expected = {keyword_of[t] for t in expected if t in keyword_of}
 
     # ---- mistakes recognised from the text itself
     if rest[:1] in _LOOKALIKES:
@@ -346,9 +305,7 @@ def syntax_hint(
 
     # ---- a unit of time that does not exist: `30 dayz`
     if expected == {"UNIT"} and kind == "WORD":
-        suggestion = did_you_mean(
-            word, ["minutes", "hours", "days", "weeks", "months", "years"], 0.5
-        )
+        suggestion = did_you_mean(word, UNITS, 0.5)
         hint = f"did you mean `{suggestion}`?" if suggestion else None
         return (
             f"`{word}` is not a unit of time: use minutes, hours, days, weeks, months or years",

@@ -1,16 +1,22 @@
-"""Plain-text explanations of results."""
+"""Plain-text explanations of results: :meth:`leadrules.Result.explain`. Reads a finished
+Result; scores nothing.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from ..result import Contribution, Result, _num, _signed
+from ..lang.decimal_text import number_text, signed_number_text
+
+if TYPE_CHECKING:  # result.py imports this module (lazily): no cycle at run time
+    from ..result import Contribution, Result
 
 __all__ = ["explain"]
 
 
 def _points(value: Decimal) -> str:
-    return f"{_signed(value):>7}"
+    return f"{signed_number_text(value):>7}"
 
 
 def _rule_line(c: Contribution, indent: str) -> list[str]:
@@ -20,9 +26,10 @@ def _rule_line(c: Contribution, indent: str) -> list[str]:
         for ev in c.evidence:
             lines.append(f"{detail}because {ev.describe()}")
         if c.count is not None and c.uncapped_points is not None:
+            uncapped = signed_number_text(c.uncapped_points)
             lines.append(
-                f"{detail}{_num(c.count)} counted = {_signed(c.uncapped_points)}, "
-                f"capped at {_num(abs(c.points))}"
+                f"{detail}{number_text(c.count)} counted = {uncapped}, "
+                f"capped at {number_text(abs(c.points))}"
             )
         if c.decay is not None:
             lines.append(f"{detail}{c.decay.describe()}")
@@ -32,7 +39,7 @@ def _rule_line(c: Contribution, indent: str) -> list[str]:
 def explain(result: Result) -> str:
     """A readable, line-by-line account of a result."""
     out: list[str] = []
-    head = f"Score {_num(result.score)}"
+    head = f"Score {number_text(result.score)}"
     if result.disqualified:
         head += " - DISQUALIFIED"
     elif result.stage is not None:
@@ -44,7 +51,7 @@ def explain(result: Result) -> str:
         if result.points_to_next_stage > 0:
             out.append(
                 f"Next stage: {result.next_stage}, "
-                f"{_num(result.points_to_next_stage)} more points needed"
+                f"{number_text(result.points_to_next_stage)} more points needed"
             )
         else:
             out.append(
@@ -62,7 +69,7 @@ def explain(result: Result) -> str:
             seen_groups.append(name)
     for name in seen_groups:
         subtotal = result.groups.get(name, Decimal(0))
-        out.append(f"Group {name}: {_num(subtotal)}")
+        out.append(f"Group {name}: {number_text(subtotal)}")
         members = [c for c in result.contributions if c.group == name]
         if not members:
             out.append("          (no rule fired)")
@@ -76,7 +83,7 @@ def explain(result: Result) -> str:
     if not result.contributions:
         out.append("No rule gave points.")
     out.append(f"  {'=' * 7}")
-    out.append(f"  {_num(result.score):>7}  total")
+    out.append(f"  {number_text(result.score):>7}  total")
 
     if result.disqualifications:
         out.append("")

@@ -652,3 +652,13 @@ def test_bounds_hold_on_generated_rule_files_and_leads(source: str, lead: Any) -
     assert analysis.total[0] <= result.score <= analysis.total[1]
     for name, (low, high) in analysis.groups.items():
         assert low <= result.groups[name] <= high
+
+
+def test_texts_in_warnings_are_written_as_rules_write_them() -> None:
+    # A quote (or a line break) inside a text is escaped, as in the rule itself.
+    found = only_warning('+1 when x = "say \\"hi\\"" and x = "a\\nb"', 1)
+    assert found.message == (
+        'this rule can never fire: `x` cannot be both = "say \\"hi\\"" and = "a\\nb"'
+    )
+    found = only_warning('+1 when x starts with "\\"" and x starts with "b"', 1)
+    assert '`x` cannot both starts with "\\"" and starts with "b"' in found.message

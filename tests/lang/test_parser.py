@@ -405,14 +405,6 @@ def test_hash_inside_quotes_is_not_a_comment() -> None:
     assert found.label == "tag #1"
 
 
-def test_comments_are_collected_with_their_position() -> None:
-    file = parse("# head\n+1 when a  # tail\n")
-    assert [(c.text, c.line, c.column) for c in file.comments] == [
-        ("# head", 1, 1),
-        ("# tail", 2, 12),
-    ]
-
-
 # ------------------------------------------------------------------------------------ keywords
 
 

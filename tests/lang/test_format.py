@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from specdata import SPEC_EXAMPLE
 
 import leadrules
+from leadrules.lang import ast
+from leadrules.lang.format import _find_comments
 from leadrules.lang.parser import parse
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -25,6 +27,11 @@ NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
 
 def fmt(text: str) -> str:
     return leadrules.format(textwrap.dedent(text))
+
+
+def comments_in(file: ast.RuleFile) -> list[Any]:
+    """The comments of a parsed file, as the formatter finds them."""
+    return _find_comments(file.source)
 
 
 def lines(text: str) -> str:
@@ -531,15 +538,24 @@ def test_comments_survive_a_form_feed_in_a_string() -> None:
 # ----------------------------------------------------------------------------- parser bugs
 
 
+def test_comments_are_collected_with_their_position() -> None:
+    found = comments_in(parse("# head\n+1 when a  # tail\n"))
+    assert [(c.text, c.line, c.column) for c in found] == [
+        ("# head", 1, 1),
+        ("# tail", 2, 12),
+    ]
+
+
 def test_comment_lines_are_counted_like_statement_lines() -> None:
     file = parse("+1 when a # x\x0cy\n+2 when b # z\n")
-    assert [c.line for c in file.comments] == [s.span.line for s in file.statements]
-    assert file.comments[0].text == "# x\x0cy"
+    found = comments_in(file)
+    assert [c.line for c in found] == [s.span.line for s in file.statements]
+    assert found[0].text == "# x\x0cy"
 
 
 def test_a_form_feed_in_a_string_does_not_hide_the_comment_after_it() -> None:
     file = parse('+1 when a = "x\x0cy" # c\n')
-    assert [c.text for c in file.comments] == ["# c"]
+    assert [c.text for c in comments_in(file)] == ["# c"]
 
 
 # ----------------------------------------------------------------------------- meaning
@@ -895,7 +911,7 @@ def test_format_is_idempotent(source: str) -> None:
 @given(rule_files())
 def test_format_keeps_every_comment(source: str) -> None:
     def comments(text: str) -> list[str]:
-        return sorted(c.text for c in parse(text).comments)
+        return sorted(c.text for c in comments_in(parse(text)))
 
     assert comments(leadrules.format(source)) == comments(source)
 
