@@ -33,9 +33,9 @@ import workload  # noqa: E402
 from peers import PEERS  # noqa: E402
 
 import leadrules  # noqa: E402
-from leadrules.checker import check  # noqa: E402
-from leadrules.compiler import compile_scorer  # noqa: E402
-from leadrules.parser import parse  # noqa: E402
+from leadrules.backends.python import compile_scorer  # noqa: E402
+from leadrules.lang.checker import check  # noqa: E402
+from leadrules.lang.parser import parse  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.timezone.utc)
 #: A contender slower than this per pass is timed on the first leads only (its rate in leads

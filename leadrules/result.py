@@ -18,11 +18,6 @@ import attrs
 from .lang.decimal_text import number_text, signed_number_text
 from .runtime.values import show
 
-#: A number as people write it (``20``, ``7.04``; zero unsigned): see
-#: :func:`leadrules.lang.decimal_text.number_text`, its one home. Kept under this name for the
-#: command line's reports.
-format_number = number_text
-
 __all__ = [
     "Clamp",
     "Contribution",
@@ -486,9 +481,10 @@ for _name in CHEAP_FIELDS:
 del _name
 
 # How a backend makes a lazy Result (the compiled backend's generated code does this inline):
-# ``result = object.__new__(Result)``, then ``_set_score``, ``_set_stage``,
-# ``_set_disqualified`` and ``_set_recipe`` with the recipe described above, which must give
+# ``result = object.__new__(Result)``, then ``set_score``, ``set_stage``,
+# ``set_disqualified`` and ``set_recipe`` with the recipe described above, which must give
 # what ``Result(...)`` would have been given (``groups`` already a read-only mapping).
-_set_score = Result.__dict__["score"].__set__
-_set_stage = Result.__dict__["stage"].__set__
-_set_disqualified = Result.__dict__["disqualified"].__set__
+set_score = Result.__dict__["score"].__set__
+set_stage = Result.__dict__["stage"].__set__
+set_disqualified = Result.__dict__["disqualified"].__set__
+set_recipe = _set_recipe

@@ -28,6 +28,7 @@ from ..result import Result
 __all__ = [
     "Backend",
     "Fidelity",
+    "Nodes",
     "Scorer",
     "SimpleScorer",
     "UnsupportedConstruct",
@@ -132,10 +133,10 @@ def constructs_lacking(
     found: list[Diagnostic] = []
     seen: set[int] = set()
     for condition in rules.conditions():
-        for node in ast.walk(condition):
+        for node in _nodes(condition):
             if type(node) in lacking and id(node) not in seen:
                 seen.add(id(node))
-                span: ast.Span = node.span  # type: ignore[attr-defined]
+                span: ast.Span = node.span
                 found.append(
                     Diagnostic.at(
                         rules.file.source,
@@ -147,3 +148,39 @@ def constructs_lacking(
                     )
                 )
     return tuple(found)
+
+
+class Nodes(Visitor[[list[ast.Cond]], None]):
+    """Every node of a condition, itself first, depth first (`where` filters included; a use
+    of a definition is one node: the definition is walked where it is defined)."""
+
+    def visit_and(self, node: ast.And, found: list[ast.Cond]) -> None:
+        found.append(node)
+        for operand in node.operands:
+            self.visit(operand, found)
+
+    def visit_or(self, node: ast.Or, found: list[ast.Cond]) -> None:
+        found.append(node)
+        for operand in node.operands:
+            self.visit(operand, found)
+
+    def visit_not(self, node: ast.Not, found: list[ast.Cond]) -> None:
+        found.append(node)
+        self.visit(node.operand, found)
+
+    def visit_fact(self, node: ast.Fact, found: list[ast.Cond]) -> None:
+        found.append(node)
+        if node.where is not None:
+            self.visit(node.where, found)
+
+    def _leaf(self, node: ast.Cond, found: list[ast.Cond]) -> None:
+        found.append(node)
+
+    visit_compare = visit_in = visit_between = visit_text_test = _leaf
+    visit_matches = visit_presence = visit_defref = _leaf
+
+
+def _nodes(condition: ast.Cond) -> list[ast.Cond]:
+    found: list[ast.Cond] = []
+    Nodes().visit(condition, found)
+    return found

@@ -56,6 +56,7 @@ from ..runtime.semantics import undecided as make_undecided
 from ..runtime.values import (
     MISSING,
     Problem,
+    fold,
     is_missing,
     to_bool,
     to_date,
@@ -226,7 +227,7 @@ class Evaluation(Visitor[[Record, bool], Outcome]):
             value = to_date(raw)
         elif isinstance(literal, str):
             value = to_text(raw)
-            bound = literal.strip().casefold()
+            bound = fold(literal)
         else:  # pragma: no cover - the checker rejects lists and durations here
             return Outcome(None, (), (Unknown(str(name), "cannot compare"),))
         if isinstance(value, Problem):

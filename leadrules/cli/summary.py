@@ -17,7 +17,8 @@ from typing import Any
 
 import attrs
 
-from ..result import Result, format_number, json_number
+from ..lang.decimal_text import number_text
+from ..result import Result, json_number
 from .base import counted
 from .writers import DISQUALIFIED, NO_STAGE, stage_label
 
@@ -26,7 +27,7 @@ __all__ = ["DiffReport", "Mover", "RuleChange", "StageTally", "rule_changes", "s
 
 def fmt_signed(value: Decimal) -> str:
     """``+5``, ``-2.5``, and ``0`` for zero."""
-    text = format_number(value)
+    text = number_text(value)
     if text in ("0", "-0"):
         return "0"
     return text if text.startswith("-") else "+" + text
@@ -147,7 +148,7 @@ class Mover:
 
     def lines(self) -> list[str]:
         head = (
-            f"  {self.label}: {format_number(self.old.score)} -> {format_number(self.new.score)} "
+            f"  {self.label}: {number_text(self.old.score)} -> {number_text(self.new.score)} "
             f"({fmt_signed(self.change)}), {stage_label(self.old)} -> {stage_label(self.new)}"
         )
         out = [head]
@@ -176,14 +177,14 @@ def stage_notes(old: Result, new: Result) -> list[str]:
             continue
         o, n = before.get(name), after.get(name)
         if o is None:
-            notes.append(f"stage {name} is new (at {format_number(n.threshold) if n else '?'})")
+            notes.append(f"stage {name} is new (at {number_text(n.threshold) if n else '?'})")
         elif n is None:
             notes.append(f"stage {name} was removed")
         else:
             if o.threshold != n.threshold:
                 notes.append(
-                    f"stage {name} moved from {format_number(o.threshold)} "
-                    f"to {format_number(n.threshold)}"
+                    f"stage {name} moved from {number_text(o.threshold)} "
+                    f"to {number_text(n.threshold)}"
                 )
             if o.condition != n.condition:
                 notes.append(

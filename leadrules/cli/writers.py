@@ -13,7 +13,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..result import Result, format_number, json_number
+from ..lang.decimal_text import number_text
+from ..result import Result, json_number
 from .base import counted
 
 __all__ = [
@@ -46,7 +47,7 @@ def note_for(result: Result) -> str:
         notes.append("; ".join(d.reason for d in result.disqualifications))
     elif result.next_stage is not None and result.points_to_next_stage is not None:
         if result.points_to_next_stage > 0:
-            notes.append(f"{format_number(result.points_to_next_stage)} to {result.next_stage}")
+            notes.append(f"{number_text(result.points_to_next_stage)} to {result.next_stage}")
         else:
             notes.append(f"{result.next_stage}: condition not met")
     if result.warnings:
@@ -80,7 +81,7 @@ class TableWriter(ScoreWriter):
 
     def lead(self, label: str, where: str, result: Result) -> None:
         self.write(
-            self._row(label, format_number(result.score), stage_label(result), note_for(result))
+            self._row(label, number_text(result.score), stage_label(result), note_for(result))
         )
         if self.explain:
             for line in result.explain().rstrip("\n").split("\n"):
@@ -141,7 +142,7 @@ class CsvWriter(ScoreWriter):
     def lead(self, label: str, where: str, result: Result) -> None:
         cells = [
             label,
-            format_number(result.score),
+            number_text(result.score),
             result.stage or "",
             "true" if result.qualified else "false",
             "true" if result.disqualified else "false",
@@ -149,7 +150,7 @@ class CsvWriter(ScoreWriter):
             result.next_stage or "",
             ""
             if result.points_to_next_stage is None
-            else format_number(result.points_to_next_stage),
+            else number_text(result.points_to_next_stage),
             "; ".join(result.warnings),
         ]
         if self.explain:

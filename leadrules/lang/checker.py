@@ -17,6 +17,7 @@ import attrs
 
 from ..errors import Diagnostic, RuleCheckError
 from ..runtime.regex import RegexProblem, compile_regex
+from ..runtime.values import fold
 from . import ast, literals
 from .decimal_text import number_text
 from .literals import literal_text
@@ -548,7 +549,7 @@ def _comparable(a: Any, b: Any) -> bool:
 
 def _less(a: Any, b: Any) -> bool:
     if isinstance(a, str):
-        return bool(a.strip().casefold() < b.strip().casefold())
+        return bool(fold(a) < fold(b))
     return bool(a < b)
 
 

@@ -21,6 +21,7 @@ from dateutil.relativedelta import relativedelta
 
 from ..lang import ast
 from ..lang.checker import CheckedGroup
+from ..lang.decimal_text import number_text
 from ..result import Clamp, Contribution, Evidence, Undecided
 from .values import Problem, to_date, to_datetime
 
@@ -266,8 +267,8 @@ def apply_group_limits(
     contributions.append(
         Contribution(
             points=clamped - subtotal,
-            label=f"group {group.name} limited to {word} {ast._format_decimal(limit)} "
-            f"(its rules gave {ast._format_decimal(subtotal)})",
+            label=f"group {group.name} limited to {word} {number_text(limit)} "
+            f"(its rules gave {number_text(subtotal)})",
             group=group.name,
             line=group.span.line,
             column=group.span.column,

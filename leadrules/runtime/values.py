@@ -22,6 +22,7 @@ __all__ = [
     "MISSING",
     "Missing",
     "Problem",
+    "fold",
     "is_missing",
     "show",
     "to_bool",
@@ -259,13 +260,19 @@ def to_date(value: Any) -> dt.date | Problem:
 _FALSE_WORDS: Final = frozenset({"false", "no", "off", "0"})
 
 
+def fold(text: str) -> str:
+    """Text as the language compares it: case and surrounding space ignored (Python's full
+    case folding, so ``"STRASSE"`` and ``"Straße"`` fold alike)."""
+    return text.strip().casefold()
+
+
 def to_text(value: Any) -> str | Problem:
     """Text for text comparisons: case-folded and stripped. Numbers become their plain digits
     (``1200``, ``12.5``); yes/no values become ``true``/``false``."""
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, str):
-        return value.strip().casefold()
+        return fold(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, Decimal)):

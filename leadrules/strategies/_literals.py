@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from ..lang import ast
+from ..lang.decimal_text import number_text
 from ._keywords import render_forms
 from ._values import UTC, slug
 from ._vocab import RuleField
@@ -130,7 +131,7 @@ class Writer:
         return self.pick(pool)
 
     def number(self, value: Decimal) -> str:
-        text = ast._format_decimal(value)
+        text = number_text(value)
         if "." not in text and abs(value) >= 10_000 and self.boolean():
             sign = "-" if text.startswith("-") else ""
             digits = text.lstrip("-")

@@ -26,6 +26,7 @@ from ...lang.checker import CheckedRules
 from ...lang.visitor import Visitor
 from ...runtime.regex import compile_regex
 from ...runtime.semantics import MAX_UNITS, Unknown
+from ...runtime.values import fold
 from .runtime import medium
 
 __all__ = ["Generator", "load_source"]
@@ -454,14 +455,14 @@ class _FastPaths(Visitor[[str, str], "tuple[str, str] | None"]):
         if isinstance(value, Decimal):
             return "int", f"{v} {op} {self.g.number(value)}"
         if isinstance(value, str):
-            return "text", f"{w} {op} {value.strip().casefold()!r}"
+            return "text", f"{w} {op} {fold(value)!r}"
         return None
 
     def visit_in(self, node: ast.In, v: str, w: str) -> tuple[str, str] | None:
         items = node.values.items
         test = "not in" if node.negated else "in"
         if all(isinstance(i, str) for i in items):
-            folded_items = frozenset(str(i).strip().casefold() for i in items)
+            folded_items = frozenset(fold(str(i)) for i in items)
             return "text", f"{w} {test} {self.g.const(folded_items, 'fs')}"
         if all(isinstance(i, Decimal) for i in items):
             return "int", f"{v} {test} {self.g.const(frozenset(items), 'fd')}"
@@ -471,7 +472,7 @@ class _FastPaths(Visitor[[str, str], "tuple[str, str] | None"]):
         low, high = node.low, node.high
         negate = " != True" if node.negated else ""
         if isinstance(low, str) and isinstance(high, str):
-            lo, hi = repr(low.strip().casefold()), repr(high.strip().casefold())
+            lo, hi = repr(fold(low)), repr(fold(high))
             return "text", f"({lo} <= {w} <= {hi}){negate}"
         if isinstance(low, Decimal) and isinstance(high, Decimal):
             lo, hi = self.g.number(low), self.g.number(high)
@@ -481,7 +482,7 @@ class _FastPaths(Visitor[[str, str], "tuple[str, str] | None"]):
     def visit_text_test(self, node: ast.TextTest, v: str, w: str) -> tuple[str, str] | None:
         if not isinstance(node.value, str):
             return None
-        needle = repr(node.value.strip().casefold())
+        needle = repr(fold(node.value))
         if node.op == "contains":
             return "text", f"{needle} in {w}"
         if node.op == "starts with":

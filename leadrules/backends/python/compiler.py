@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from ... import result as _result_module
+from ... import result as result_module
 from ...errors import Diagnostic
 from ...lang import ast
 from ...lang.checker import CheckedRules
@@ -104,10 +104,10 @@ class _Compiled:
             "_DECS": tuple(Decimal(i) for i in range(-512, 512)),
             "_new": object.__new__,
             "_Result": Result,
-            "_set_score": _result_module._set_score,
-            "_set_stage": _result_module._set_stage,
-            "_set_dq": _result_module._set_disqualified,
-            "_set_recipe": _result_module._set_recipe,
+            "_set_score": result_module.set_score,
+            "_set_stage": result_module.set_stage,
+            "_set_dq": result_module.set_disqualified,
+            "_set_recipe": result_module.set_recipe,
             "_ZERO": Decimal(0),
             "_Contribution": Contribution,
             "_FILENAME": rules.file.filename,

@@ -41,6 +41,7 @@ from ...runtime.values import (
     MISSING,
     Missing,
     Problem,
+    fold,
     is_missing,
     to_bool,
     to_date,
@@ -191,7 +192,7 @@ def _converter(literal: Any) -> tuple[Callable[[Any], Any], Any]:
     if isinstance(literal, dt.date):
         return to_date, literal
     if isinstance(literal, str):
-        return to_text, literal.strip().casefold()
+        return to_text, fold(literal)
     raise AssertionError(f"the checker lets no {type(literal).__name__} be compared")
 
 

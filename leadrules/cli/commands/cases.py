@@ -15,7 +15,8 @@ from typing import Any
 
 import click
 
-from ...result import Result, format_number
+from ...lang.decimal_text import number_text
+from ...result import Result
 from ..base import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -110,14 +111,14 @@ def _mismatches(expect: dict[str, Any], result: Result) -> list[str]:
             if (low is not None and result.score < low) or (
                 high is not None and result.score > high
             ):
-                bounds = f"{'-' if low is None else format_number(low)} to " + (
-                    "-" if high is None else format_number(high)
+                bounds = f"{'-' if low is None else number_text(low)} to " + (
+                    "-" if high is None else number_text(high)
                 )
-                out.append(f"score: expected {bounds}, got {format_number(result.score)}")
+                out.append(f"score: expected {bounds}, got {number_text(result.score)}")
         elif _expect_number(wanted, "score") != result.score:
             out.append(
-                f"score: expected {format_number(_expect_number(wanted, 'score'))}, "
-                f"got {format_number(result.score)}"
+                f"score: expected {number_text(_expect_number(wanted, 'score'))}, "
+                f"got {number_text(result.score)}"
             )
     for key in ("disqualified", "qualified"):
         if key in expect and expect[key] != getattr(result, key):

@@ -18,6 +18,7 @@ from typing import Any, TypeAlias
 import attrs
 
 from ...errors import Diagnostic, InvalidArgument
+from ...runtime.semantics import DECAY_QUANTUM
 from .. import ast
 from ..checker import CheckedGroup, CheckedRules
 from ..decimal_text import number_text
@@ -29,9 +30,6 @@ __all__ = ["INFINITY", "Analysis", "Bounds", "analyze", "score_bounds", "summari
 
 INFINITY = Decimal("Infinity")
 #: The step decayed points are rounded to (see the evaluator).
-# TODO(merge): semantics.DECAY_QUANTUM -- a copy of the evaluator's DECAY_QUANTUM until the
-# language's semantics constants have their one home in leadrules/runtime/semantics.py.
-DECAY_QUANTUM = Decimal("0.01")
 
 Bounds: TypeAlias = tuple[Decimal, Decimal]
 

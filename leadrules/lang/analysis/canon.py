@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, TypeAlias
 
+from ...runtime.values import fold
 from .. import ast
 from ..visitor import Visitor
 
@@ -31,7 +32,7 @@ def _canon_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return ("n", value.normalize()) if value.is_finite() else ("n", value)
     if isinstance(value, str):
-        return ("s", value.strip().casefold())
+        return ("s", fold(value))
     if isinstance(value, dt.datetime):
         return ("t", value)
     if isinstance(value, dt.date):

@@ -18,7 +18,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from ...runtime.values import to_text
+from ...runtime.values import fold, to_text
 from .. import ast, literals
 from ..literals import literal_text
 from ..visitor import Visitor
@@ -110,7 +110,7 @@ def _kind(value: Any) -> str | None:
 
 def _bound(value: Any) -> Any:
     """A literal as the evaluator compares it."""
-    return value.strip().casefold() if isinstance(value, str) else value
+    return fold(value) if isinstance(value, str) else value
 
 
 def _show(value: Any) -> str:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...errors import Diagnostic, SchemaError
-from ...runtime.values import to_number, to_text
+from ...runtime.values import fold, to_number, to_text
 from .. import ast, literals
 from ..checker import CheckedRules
 from ..literals import literal_text
@@ -449,7 +449,7 @@ def _same(choice: Any, value: Any) -> bool:
         return isinstance(number, Decimal) and number == value
     if isinstance(value, str):
         text = to_text(choice)
-        return isinstance(text, str) and text == value.strip().casefold()
+        return isinstance(text, str) and text == fold(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return bool(choice == value)
     return False
