@@ -265,7 +265,7 @@ def compile_time(rules: int, repeats: int) -> None:
         check_s.append(checked_at - parsed)
         code_s.append(done - checked_at)
         total_s.append(done - start)
-        result = scorer({"requested_demo": True}, NOW)
+        result = scorer.score({"requested_demo": True}, NOW)
         begin = time.perf_counter()
         result.contributions  # noqa: B018 - builds the explanation code on first use
         explain_s.append(time.perf_counter() - begin)

@@ -55,3 +55,18 @@ def test_the_large_and_the_event_workloads_compile_and_agree() -> None:
     reference = leadrules.compile(workload.EVENT_RULES, backend="reference")
     for lead in workload.make_event_leads(20, events=100):
         assert compiled.evaluate(lead, NOW) == reference.evaluate(lead, NOW)
+
+
+def test_the_benchmark_script_runs_on_the_library_as_it_is(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`python benchmarks/run.py` is how every figure in docs/performance.md is made: it must
+    keep running against the library's current API (a smoke run, tiny sizes, no timing
+    asserted)."""
+    import run
+
+    run.main(["--quick", "--no-peers", "--only", "throughput", "--only", "compile",
+              "--leads", "300", "--rounds", "1"])  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "| leadrules compiled " in printed
+    assert "`leadrules.compile()` as a user calls it" in printed

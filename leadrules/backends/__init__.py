@@ -10,7 +10,7 @@ constructs it cannot handle as diagnostics) and is found by name in the registry
 - ``compiled`` (:mod:`.python`, the default): the rules as generated Python code.
 
 What every backend must agree on (comparisons, windows, unit points, limits, rounding, what
-is missing) is :mod:`leadrules.runtime.semantics`. A new backend is a module here with an
+is missing) is :mod:`leadrules.backends.semantics`. A new backend is a module here with an
 object keeping the contract, registered with :func:`register`.
 """
 

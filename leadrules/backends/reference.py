@@ -6,7 +6,7 @@ Conditions use Kleene's three-valued logic: each evaluates to True, False or Non
 ``and`` and ``or`` read their operands left to right and stop at the first operand that settles
 the answer (a false one for ``and``, a true one for ``or``). Nothing here raises on lead data: a
 value that cannot be read becomes unknown plus a warning. What a comparison, a window, a unit
-or a limit means is :mod:`leadrules.runtime.semantics`, shared with the other backends.
+or a limit means is :mod:`leadrules.backends.semantics`, shared with the other backends.
 """
 
 from __future__ import annotations
@@ -38,7 +38,19 @@ from ..result import (
 from ..runtime.events import EventIndex, EventItem
 from ..runtime.leads import Record
 from ..runtime.regex import compile_regex
-from ..runtime.semantics import (
+from ..runtime.values import (
+    MISSING,
+    Problem,
+    fold,
+    is_missing,
+    to_bool,
+    to_date,
+    to_datetime,
+    to_number,
+    to_text,
+)
+from .contract import Fidelity, SimpleScorer
+from .semantics import (
     MAX_UNITS,
     TV,
     Unknown,
@@ -52,19 +64,7 @@ from ..runtime.semantics import (
     rule_clamp,
     unit_points,
 )
-from ..runtime.semantics import undecided as make_undecided
-from ..runtime.values import (
-    MISSING,
-    Problem,
-    fold,
-    is_missing,
-    to_bool,
-    to_date,
-    to_datetime,
-    to_number,
-    to_text,
-)
-from .contract import Fidelity, SimpleScorer
+from .semantics import undecided as make_undecided
 
 __all__ = ["BACKEND", "Evaluation", "Outcome", "ReferenceBackend", "evaluate_checked"]
 

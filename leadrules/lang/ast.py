@@ -10,7 +10,6 @@ Numbers are :class:`decimal.Decimal` so that points add up exactly.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Literal as TypingLiteral
@@ -18,6 +17,7 @@ from typing import TypeAlias
 
 import attrs
 
+from ..runtime.names import normalize_name
 from .decimal_text import number_text
 
 __all__ = [
@@ -53,13 +53,6 @@ __all__ = [
     "tests",
 ]
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
-
-
-def normalize_name(text: str) -> str:
-    """The form names are matched by: case-folded, with runs of spaces, ``_`` and ``-`` made
-    one space, and surrounding separators dropped. ``"Company_Size"`` -> ``"company size"``."""
-    return _SEPARATORS.sub(" ", text.casefold()).strip()
 
 
 @attrs.frozen(slots=True)

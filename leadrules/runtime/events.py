@@ -15,8 +15,8 @@ from typing import Any
 
 import attrs
 
-from ..lang import ast
 from .leads import ABSENT, Record
+from .names import normalize_name
 from .values import Problem, is_missing, show, to_datetime
 
 __all__ = ["FAR_PAST", "EventIndex", "EventItem", "event_time"]
@@ -90,7 +90,7 @@ class EventIndex:
                     return
         props = record.lookup("properties")
         prop_record = Record(props) if isinstance(props, Mapping) else record
-        key = ast.normalize_name(raw_name)
+        key = normalize_name(raw_name)
         self.by_name.setdefault(key, []).append(EventItem(raw_name, at, prop_record))
 
     def sort(self) -> None:

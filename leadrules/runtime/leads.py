@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ..lang.ast import Name, normalize_name
+from .names import NameLike, normalize_name
 from .values import MISSING
 
 __all__ = ["ABSENT", "Event", "Lead", "Record"]
@@ -247,7 +247,7 @@ class Record:
             return value
         return ABSENT
 
-    def get(self, name: Name) -> Any:
+    def get(self, name: NameLike) -> Any:
         """The value a rule name refers to: the raw value, or MISSING when there is no such
         field (a present field may still hold None or blank text: see values.is_missing)."""
         if name.is_private:
@@ -266,7 +266,7 @@ class Record:
             value = Record(value).lookup(part.text, part.exact)
         return MISSING if value is ABSENT else value
 
-    def has(self, name: Name) -> bool:
+    def has(self, name: NameLike) -> bool:
         return self.get(name) is not MISSING
 
     def events(self) -> Any:

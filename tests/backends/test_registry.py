@@ -7,7 +7,6 @@ no backend reaches into another backend's (or any module's) private names.
 
 from __future__ import annotations
 
-import ast as python_ast
 import datetime as dt
 import sys
 import warnings
@@ -125,30 +124,6 @@ def test_the_reference_evaluation_handles_every_construct() -> None:
     out = Evaluation(rules, {"a": "no"}, NOW).cond(rules.score_rules[0].condition, Record({}))
     assert out == Outcome(None, (), out.unknowns)
     assert evaluate_checked(rules, {"a": "yes"}, NOW).score == 1
-
-
-def _imports(path: Path) -> list[tuple[str, str]]:
-    """(module, name) for every name a module imports with `from ... import`."""
-    tree = python_ast.parse(path.read_text(encoding="utf-8"))
-    found = []
-    for node in python_ast.walk(tree):
-        if isinstance(node, python_ast.ImportFrom):
-            found.extend(((node.module or "."), alias.name) for alias in node.names)
-    return found
-
-
-def test_no_module_imports_a_private_name_of_another() -> None:
-    """A package may import its own private modules (``from . import _compat``); no module
-    imports a private function, class or constant from another."""
-    offenders = [
-        f"{path.relative_to(PACKAGE)}: from {module} import {name}"
-        for path in PACKAGE.rglob("*.py")
-        for module, name in _imports(path)
-        if name.startswith("_")
-        and name != "__version__"
-        and not (module == "." and (path.parent / f"{name}.py").exists())
-    ]
-    assert offenders == []
 
 
 def test_the_modules_moved_by_the_new_layout_keep_their_old_names() -> None:

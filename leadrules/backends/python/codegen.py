@@ -25,8 +25,8 @@ from ...lang import ast
 from ...lang.checker import CheckedRules
 from ...lang.visitor import Visitor
 from ...runtime.regex import compile_regex
-from ...runtime.semantics import MAX_UNITS, Unknown
 from ...runtime.values import fold
+from ..semantics import MAX_UNITS, Unknown
 from .runtime import medium
 
 __all__ = ["Generator", "load_source"]

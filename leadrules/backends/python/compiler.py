@@ -35,10 +35,10 @@ from ...lang.checker import CheckedRules
 from ...lang.visitor import Visitor
 from ...result import Contribution, Result
 from ...runtime.leads import Record
-from ...runtime.semantics import TV, unit_points
 from ...runtime.values import MISSING, is_missing
 from ..contract import Fidelity, constructs_lacking
 from ..reference import evaluate_checked
+from ..semantics import TV, unit_points
 from . import memos
 from .codegen import leaves, load_source
 from .explaining import ExplainGenerator

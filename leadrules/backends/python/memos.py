@@ -25,9 +25,9 @@ from ...result import (
     StageOutcome,
     Undecided,
 )
-from ...runtime.semantics import TV, apply_group_limits, rule_clamp, undecided, unit_points
 from ...runtime.values import MISSING
 from ..reference import Outcome
+from ..semantics import TV, apply_group_limits, rule_clamp, undecided, unit_points
 from .runtime import SLOW, Medium, Replay
 
 # ----------------------------------------------------------------------------- fast objects

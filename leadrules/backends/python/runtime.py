@@ -35,8 +35,8 @@ from ...lang.visitor import Visitor
 from ...result import DecayInfo
 from ...runtime.events import EventIndex, EventItem, event_time
 from ...runtime.leads import ABSENT, Event, Record
+from ...runtime.names import NameLike
 from ...runtime.regex import compile_regex
-from ...runtime.semantics import TV, UTC, Unknown, compare, in_window, moment, subtract
 from ...runtime.values import (
     MISSING,
     Missing,
@@ -50,6 +50,7 @@ from ...runtime.values import (
     to_text,
 )
 from ..reference import Evaluation, Outcome
+from ..semantics import TV, UTC, Unknown, compare, in_window, moment, subtract
 
 __all__ = [
     "IMMUTABLE",
@@ -492,8 +493,8 @@ class _Recorded(Record):
         self._slots = slots
         self._values = values
 
-    def get(self, name: ast.Name) -> Any:
-        index = self._slots.get(name)
+    def get(self, name: NameLike) -> Any:
+        index = self._slots.get(name)  # type: ignore[call-overload]  # the rules' own names
         return MISSING if index is None else self._values[index]
 
     def events(self) -> Any:  # pragma: no cover - events outcomes are recorded

@@ -18,7 +18,7 @@ from typing import Any, TypeAlias
 import attrs
 
 from ...errors import Diagnostic, InvalidArgument
-from ...runtime.semantics import DECAY_QUANTUM
+from ...runtime.points import DECAY_QUANTUM
 from .. import ast
 from ..checker import CheckedGroup, CheckedRules
 from ..decimal_text import number_text

@@ -1,4 +1,4 @@
-"""The language's meaning, in the pieces every backend must agree on.
+"""The language's meaning, in the pieces every backend must agree on (docs/architecture.md).
 
 What a comparison answers, when a moment is inside a time window, what a `per` rule's units
 are worth, how points decay and to which step they are rounded, what an event count is when
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, TypeAlias
 
 import attrs
@@ -23,7 +23,8 @@ from ..lang import ast
 from ..lang.checker import CheckedGroup
 from ..lang.decimal_text import number_text
 from ..result import Clamp, Contribution, Evidence, Undecided
-from .values import Problem, to_date, to_datetime
+from ..runtime.points import DECAY_QUANTUM, MAX_UNITS, UNIT_QUANTUM, unit_points
+from ..runtime.values import Problem, to_date, to_datetime
 
 __all__ = [
     "DECAY_QUANTUM",
@@ -52,29 +53,7 @@ UTC = dt.timezone.utc
 #: A three-valued truth: True, False, or None (unknown).
 TV: TypeAlias = "bool | None"
 
-# ----------------------------------------------------------------------------- points
-
-#: Decayed points are rounded (half to even) to this step, so that they stay exact decimals.
-DECAY_QUANTUM = Decimal("0.01")
-#: Points per unit of a number field are rounded (half to even) to this step.
-UNIT_QUANTUM = Decimal("0.0001")
-#: A `per` rule counts at most this many units of a number field; a larger value is
-#: unreadable (with the checker's limits on rule numbers, every score then adds up exactly
-#: within Decimal's default 28 significant digits).
-MAX_UNITS = Decimal(10**12)
-#: Wide enough for any product of a rule's points and a number of units before rounding.
-_WIDE = Context(prec=60)
-_ONE = Decimal(1)
-
-
-def unit_points(points: Decimal, units: Decimal | int) -> Decimal:
-    """A `per` rule's points for a number of units of a field: the product rounded (half to
-    even) to UNIT_QUANTUM, written without trailing zeros (``+2 per page views`` at 3 views
-    gives ``6``, not ``6.0000``; ``+0.25 per`` at 3 gives ``0.75``)."""
-    full = _WIDE.multiply(points, units).quantize(UNIT_QUANTUM, ROUND_HALF_EVEN)
-    if full == full.to_integral_value():
-        return full.quantize(_ONE)
-    return full.normalize(_WIDE)
+# ----------------------------------------------------------------------------- decay
 
 
 def decay_period(now: dt.datetime, every: ast.Duration) -> float:
