@@ -10,6 +10,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+import attrs
+
 from .backends import registry
 from .backends.contract import Scorer, UnsupportedConstruct
 from .errors import Diagnostic, InvalidArgument, LeadRulesError
@@ -17,6 +19,7 @@ from .lang import ast
 from .lang.checker import CheckedRules, check
 from .lang.parser import parse
 from .result import Result
+from .runtime.values import Reading
 
 __all__ = ["RuleSet", "compile", "evaluate", "load"]
 
@@ -79,6 +82,11 @@ class RuleSet:
     def backend(self) -> str:
         """The name of the backend that scores leads (see :func:`leadrules.backends.names`)."""
         return self._backend
+
+    @property
+    def dayfirst(self) -> bool:
+        """Whether the leads' dates are read day first (``compile(..., dayfirst=True)``)."""
+        return self._checked.reading.dayfirst
 
     @property
     def scorer(self) -> Scorer:
@@ -154,14 +162,20 @@ def compile(
     filename: str = "<rules>",
     *,
     backend: str = registry.DEFAULT,
+    dayfirst: bool = False,
 ) -> RuleSet:
     """Parse and check rule text. Raises RuleSyntaxError (a LeadRulesError) with the file,
-    line, column and a caret for any mistake."""
+    line, column and a caret for any mistake. ``dayfirst``: the leads write dates day first
+    (``03/04/2026`` is the 3rd of April; month first otherwise)."""
     if not isinstance(filename, str):
         raise InvalidArgument(f"filename must be text, not {type(filename).__name__}")
+    if not isinstance(dayfirst, bool):
+        raise InvalidArgument(f"dayfirst must be True or False, not {dayfirst!r}")
     with _collector_paused():
         tree = parse(source, filename)
         checked = check(tree)
+        if dayfirst:
+            checked = attrs.evolve(checked, reading=Reading(dayfirst=True))
         if schema is not None:
             from .lang.schema import check_schema
 
@@ -185,7 +199,11 @@ def _collector_paused() -> Iterator[None]:
 
 
 def load(
-    path: str | os.PathLike[str], schema: Any = None, *, backend: str = registry.DEFAULT
+    path: str | os.PathLike[str],
+    schema: Any = None,
+    *,
+    backend: str = registry.DEFAULT,
+    dayfirst: bool = False,
 ) -> RuleSet:
     """Read and compile a ``.leadrules`` file (UTF-8)."""
     if not isinstance(path, (str, os.PathLike)):
@@ -205,7 +223,9 @@ def load(
             f"the rule file {os.fspath(path)!r} is not UTF-8 text (byte {exc.start}); "
             "save it as UTF-8"
         ) from exc
-    return compile(text, schema=schema, filename=os.fspath(path), backend=backend)
+    return compile(
+        text, schema=schema, filename=os.fspath(path), backend=backend, dayfirst=dayfirst
+    )
 
 
 @functools.lru_cache(maxsize=256)

@@ -92,6 +92,7 @@ class Evaluation(Visitor[[Record, bool], Outcome]):
     def __init__(self, rules: CheckedRules, lead: Any, now: dt.datetime) -> None:
         self.rules = rules
         self.now = now
+        self.dayfirst = rules.reading.dayfirst
         self.lead = Record(lead)
         self.warnings: dict[str, None] = {}
         self._events: EventIndex | bool | None = False
@@ -112,7 +113,7 @@ class Evaluation(Visitor[[Record, bool], Outcome]):
             if raw is MISSING or raw is None:
                 self._events = None
             else:
-                self._events = self.index_class(raw, self.now, self.warn)
+                self._events = self.index_class(raw, self.now, self.warn, self.dayfirst)
         assert not isinstance(self._events, bool)
         return self._events
 
@@ -218,13 +219,13 @@ class Evaluation(Visitor[[Record, bool], Outcome]):
         value: Any
         bound: Any = literal
         if isinstance(literal, bool):
-            value = to_bool(raw)
+            value = to_bool(raw, self.dayfirst)
         elif isinstance(literal, Decimal):
             value = to_number(raw)
         elif isinstance(literal, dt.datetime):
-            value = to_datetime(raw)
+            value = to_datetime(raw, self.dayfirst)
         elif isinstance(literal, dt.date):
-            value = to_date(raw)
+            value = to_date(raw, self.dayfirst)
         elif isinstance(literal, str):
             value = to_text(raw)
             bound = fold(literal)
@@ -303,7 +304,7 @@ class Evaluation(Visitor[[Record, bool], Outcome]):
                 return Outcome(None, (), (Unknown(name, "missing"),))
             if node.windows:
                 return self.date_windows(node, raw)
-            truth = to_bool(raw)
+            truth = to_bool(raw, self.dayfirst)
             if isinstance(truth, Problem):
                 return self.problem(node.name, truth)
             return Outcome(truth, (Evidence(name, _plain(raw)),))
@@ -355,7 +356,7 @@ class Evaluation(Visitor[[Record, bool], Outcome]):
         return in_window(window, at, self.now)
 
     def date_windows(self, node: ast.Fact, raw: Any) -> Outcome:
-        value = moment(raw)
+        value = moment(raw, self.dayfirst)
         if isinstance(value, Problem):
             return self.problem(node.name, Problem(raw, "a date"))
         result = all(self.in_window(w, value) for w in node.windows)

@@ -144,7 +144,7 @@ def subtract(now: dt.datetime, duration: ast.Duration) -> dt.datetime:
     return result
 
 
-def moment(value: Any) -> dt.date | dt.datetime | Problem:
+def moment(value: Any, dayfirst: bool = False) -> dt.date | dt.datetime | Problem:
     """A date field's value: a plain date stays a date (compared by calendar day), anything
     with a time becomes an aware datetime."""
     if isinstance(value, dt.datetime):
@@ -152,10 +152,10 @@ def moment(value: Any) -> dt.date | dt.datetime | Problem:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and len(value.strip()) == 10:
-        as_date = to_date(value)
+        as_date = to_date(value, dayfirst)
         if not isinstance(as_date, Problem):
             return as_date
-    return to_datetime(value)
+    return to_datetime(value, dayfirst)
 
 
 def in_window(window: ast.Window, at: dt.date | dt.datetime, now: dt.datetime) -> bool:

@@ -17,7 +17,7 @@ import attrs
 
 from ..errors import Diagnostic, RuleCheckError
 from ..runtime.regex import RegexProblem, compile_regex
-from ..runtime.values import fold
+from ..runtime.values import Reading, fold
 from . import ast, literals
 from .decimal_text import number_text
 from .literals import literal_text
@@ -60,6 +60,8 @@ class CheckedRules:
     disqualifications: tuple[ast.Disqualify, ...]
     stages: tuple[ast.Stage, ...]  # ordered by threshold, lowest first
     file: ast.RuleFile
+    #: How the backends read the leads' values (dates day first, ...).
+    reading: Reading = attrs.field(factory=Reading)
 
     @property
     def groups(self) -> tuple[CheckedGroup, ...]:

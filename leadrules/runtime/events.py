@@ -47,8 +47,15 @@ class EventIndex:
     """A lead's events by normalised name, each list in time order, built once per lead.
     Events after ``now`` have not happened yet and are left out."""
 
-    def __init__(self, events: Any, now: dt.datetime, warn: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        events: Any,
+        now: dt.datetime,
+        warn: Callable[[str], None],
+        dayfirst: bool = False,
+    ) -> None:
         self.by_name: dict[str, list[EventItem]] = {}
+        self.dayfirst = dayfirst
         for position, event in enumerate(self.listed(events, warn)):
             self.add(position, event, now, warn)
         self.sort()
@@ -80,7 +87,7 @@ class EventIndex:
             warn(f"events[{position}] ({raw_name}): the event has no time")
             at = None
         else:
-            parsed = to_datetime(raw_at)
+            parsed = to_datetime(raw_at, self.dayfirst)
             if isinstance(parsed, Problem):
                 warn(f"events[{position}] ({raw_name}): could not read {show(raw_at)} as a time")
                 at = None

@@ -1,5 +1,12 @@
 """Lead values: what counts as missing, and how messy data is read as numbers, dates, text and
-yes/no.
+yes/no — the one vocabulary every backend reproduces (docs/language.md §8).
+
+- Missing: absent, ``None``, NaN, and text that is blank or one of :data:`MISSING_WORDS`
+  (``N/A``, ``none``, ``null``, ``-`` ...), wherever a value is read.
+- Yes/no (a bare fact): booleans; numbers, true unless zero (text numbers too, ``"0.0"`` is
+  no); text in :data:`YES_WORDS` or :data:`NO_WORDS`; text that is a date is yes (something
+  happened then); any other text cannot be read as yes or no.
+- Numbers: :mod:`.numbers` (separators, money, ``500k``); dates: :mod:`.dates`.
 
 Every converter returns either the converted value or a :class:`Problem` saying, in plain words,
 why the value could not be read. Converters never raise on lead data.
@@ -12,16 +19,22 @@ import enum
 import math
 import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final
 
 import attrs
-from dateutil import parser as date_parser
+
+from .dates import parse_date_text
+from .numbers import parse_number_text
 
 __all__ = [
     "MISSING",
+    "MISSING_WORDS",
+    "NO_WORDS",
+    "YES_WORDS",
     "Missing",
     "Problem",
+    "Reading",
     "fold",
     "is_missing",
     "show",
@@ -56,6 +69,14 @@ MISSING: Final = Missing()
 
 
 @attrs.frozen(slots=True)
+class Reading:
+    """How a rule set reads its leads' values, beyond the fixed vocabulary: ``dayfirst``
+    reads ``03/04/2026`` as the 3rd of April (month first otherwise)."""
+
+    dayfirst: bool = False
+
+
+@attrs.frozen(slots=True)
 class Problem:
     """A value that could not be read as what a comparison needed."""
 
@@ -66,12 +87,27 @@ class Problem:
         return f"{name}: could not read {show(self.value)} as {self.wanted}"
 
 
+#: Text that means "no value", wherever a value is read (case and surrounding space ignored;
+#: blank text is missing too). ``NA`` is not among them: it is Namibia's country code.
+MISSING_WORDS: Final = frozenset(
+    {"", "n/a", "#n/a", "none", "null", "nil", "nan", "-", "--", "—", "(none)", "(blank)"}
+    | {"undefined"}
+)
+#: The longest of them: longer text is never missing.
+_LONGEST_MISSING: Final = max(len(word) for word in MISSING_WORDS)
+#: Text a bare fact reads as yes, and as no (case and surrounding space ignored).
+YES_WORDS: Final = frozenset({"true", "t", "yes", "y", "on", "1", "checked", "✓", "✔"})
+NO_WORDS: Final = frozenset({"false", "f", "no", "n", "off", "0", "unchecked", "✗", "✘"})
+
+
 def is_missing(value: Any) -> bool:
-    """Absent, None, a blank string, or a float NaN (as spreadsheets and pandas produce)."""
+    """Absent, None, a float NaN (as spreadsheets and pandas produce), or text that is blank
+    or one of MISSING_WORDS."""
     if value is None or value is MISSING:
         return True
     if isinstance(value, str):
-        return not value.strip()
+        text = value.strip()
+        return len(text) <= _LONGEST_MISSING and text.casefold() in MISSING_WORDS
     if isinstance(value, float):
         return math.isnan(value)
     if isinstance(value, Decimal):
@@ -106,16 +142,6 @@ def _show(value: Any) -> str:
 
 # ------------------------------------------------------------------------------- numbers
 
-_NUMBER_TEXT = re.compile(
-    r"""[+-]?(
-        \d{1,3}(,\d{3})+(\.\d+)?     # 1,200 or 12,500.50
-      | \d+(_\d+)*(\.\d+)?           # 1200, 10_000, 12.5
-      | \.\d+                        # .5
-    )([eE][+-]?\d+)?""",
-    re.VERBOSE,
-)
-
-
 #: Numbers from leads are read when their size is within 10**-30 .. 10**30: beyond that they
 #: are unreadable (Decimal arithmetic and formatting on them could overflow or explode).
 _MAX_EXPONENT = 30
@@ -129,8 +155,9 @@ def sensible(number: Decimal) -> bool:
 
 
 def to_number(value: Any) -> Decimal | Problem:
-    """A number as a Decimal. Text like ``" 1,200 "`` or ``"12.5"`` is converted; booleans,
-    dates, absurdly large or small numbers and anything unreadable are problems."""
+    """A number as a Decimal. Text like ``" 1,200 "``, ``"12.5"`` or ``"$2.5M"`` is read by
+    the grammar of :mod:`.numbers`; booleans, dates, absurdly large or small numbers and
+    anything unreadable are problems."""
     number = _to_number(value)
     if isinstance(number, Decimal) and not sensible(number):
         return Problem(value, "a number")
@@ -151,13 +178,8 @@ def _to_number(value: Any) -> Decimal | Problem:
             return Problem(value, "a number")
         return Decimal(repr(value))
     if isinstance(value, str):
-        text = value.strip()
-        if _NUMBER_TEXT.fullmatch(text):
-            try:
-                return Decimal(text.replace(",", "").replace("_", ""))
-            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-                return Problem(value, "a number")
-        return Problem(value, "a number")
+        number = parse_number_text(value.strip())
+        return Problem(value, "a number") if number is None else number
     # Other numeric types (numpy scalars, fractions): go through float, without trusting them.
     try:
         as_float = float(value)
@@ -173,16 +195,16 @@ def _to_number(value: Any) -> Decimal | Problem:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def to_datetime(value: Any) -> dt.datetime | Problem:
+def to_datetime(value: Any, dayfirst: bool = False) -> dt.datetime | Problem:
     """An aware UTC-comparable datetime. Naive values are taken as UTC; a date is midnight UTC;
-    numbers (and text that is only a number) are epoch seconds; other text is read with
-    python-dateutil (ISO 8601 first) and must name a whole date: text such as ``"Monday"``,
-    ``"12:30"`` or ``"May"`` is not filled in from today's date (that would make results depend
-    on the clock rather than on ``now``), it is unreadable. So is a moment whose time zone is
-    broken (an offset of a day or more, a tzinfo that raises) or that falls outside the
-    years 1 to 9999 once in UTC."""
+    numbers (and text that is only a number) are epoch seconds; other text is read by the
+    grammar of :mod:`.dates` (``dayfirst``: ``03/04/2026`` is the 3rd of April), which names a
+    whole date or is unreadable: text such as ``"Monday"``, ``"12:30"`` or ``"May"`` is never
+    filled in from today's date (that would make results depend on the clock rather than on
+    ``now``). So is a moment whose time zone is broken (an offset of a day or more, a tzinfo
+    that raises) or that falls outside the years 1 to 9999 once in UTC."""
     try:
-        moment = _to_datetime(value)
+        moment = _to_datetime(value, dayfirst)
         if not isinstance(moment, Problem):
             moment.astimezone(UTC)  # checks the offset and the range; raises if broken
     except Exception:  # a broken tzinfo may raise anything
@@ -190,7 +212,7 @@ def to_datetime(value: Any) -> dt.datetime | Problem:
     return moment
 
 
-def _to_datetime(value: Any) -> dt.datetime | Problem:
+def _to_datetime(value: Any, dayfirst: bool) -> dt.datetime | Problem:
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, dt.datetime):
@@ -200,44 +222,26 @@ def _to_datetime(value: Any) -> dt.datetime | Problem:
     if isinstance(value, bool):
         return Problem(value, "a date")
     if isinstance(value, (int, float, Decimal)):
-        try:
-            return dt.datetime.fromtimestamp(float(value), tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            return Problem(value, "a date")
+        return _epoch(value)
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
+        parsed = parse_date_text(value.strip(), dayfirst)
+        if parsed is None:
             return Problem(value, "a date")
-        parsed: dt.datetime | None = None
-        try:
-            parsed = date_parser.isoparse(text)
-        except Exception:  # dateutil raises ValueError, OverflowError and others on odd text
-            if _EPOCH_TEXT.fullmatch(text):
-                return to_datetime(Decimal(text))
-            parsed = _parse_whole_date(text)
-            if parsed is None:
-                return Problem(value, "a date")
-        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+        if isinstance(parsed, float):
+            return _epoch(parsed, value)
+        return parsed
     return Problem(value, "a date")
 
 
-_EPOCH_TEXT = re.compile(r"[+-]?\d+(\.\d+)?")
-# Two different defaults: a part of the date the text leaves out comes out differently.
-_DEFAULTS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))
-
-
-def _parse_whole_date(text: str) -> dt.datetime | None:
-    """``text`` read by dateutil when it names a year, a month and a day; else None."""
+def _epoch(seconds: Any, shown: Any = None) -> dt.datetime | Problem:
+    """Epoch seconds as a UTC datetime (to the microsecond, as ``fromtimestamp`` rounds)."""
     try:
-        first, second = (date_parser.parse(text, default=d) for d in _DEFAULTS)
-    except Exception:  # dateutil raises ParserError, OverflowError, TypeError, ...
-        return None
-    if first.date() != second.date():
-        return None
-    return first
+        return dt.datetime.fromtimestamp(float(seconds), tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return Problem(seconds if shown is None else shown, "a date")
 
 
-def to_date(value: Any) -> dt.date | Problem:
+def to_date(value: Any, dayfirst: bool = False) -> dt.date | Problem:
     """A calendar date. A date-time becomes its UTC date."""
     if isinstance(value, enum.Enum):
         value = value.value
@@ -248,7 +252,7 @@ def to_date(value: Any) -> dt.date | Problem:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             return Problem(value, "a date")
-    parsed = to_datetime(value)
+    parsed = to_datetime(value, dayfirst)
     if isinstance(parsed, Problem):
         return parsed
     as_date: dt.date = parsed.astimezone(UTC).date()
@@ -256,9 +260,6 @@ def to_date(value: Any) -> dt.date | Problem:
 
 
 # ------------------------------------------------------------------------------- text, yes/no
-
-_FALSE_WORDS: Final = frozenset({"false", "no", "off", "0"})
-
 
 def fold(text: str) -> str:
     """Text as the language compares it: case and surrounding space ignored (Python's full
@@ -291,9 +292,11 @@ def to_text(value: Any) -> str | Problem:
     return Problem(value, "text")
 
 
-def to_bool(value: Any) -> bool | Problem:
-    """A yes/no: booleans as they are; numbers true unless zero; text false for ``false``,
-    ``no``, ``off``, ``0`` (any case), true otherwise; collections true unless empty."""
+def to_bool(value: Any, dayfirst: bool = False) -> bool | Problem:
+    """A yes/no (see the module's docstring): booleans as they are; numbers true unless zero;
+    text in YES_WORDS or NO_WORDS, a number written as text (true unless zero) or a date
+    (true); collections true unless empty. Other text is a problem. Missing values are the
+    caller's to check first."""
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, bool):
@@ -303,9 +306,23 @@ def to_bool(value: Any) -> bool | Problem:
     if isinstance(value, (int, float, Decimal)):
         return value != 0
     if isinstance(value, str):
-        return value.strip().casefold() not in _FALSE_WORDS
+        return _text_bool(value, dayfirst)
     if isinstance(value, (dt.date, dt.datetime)):
         return True
     if isinstance(value, (list, tuple, set, frozenset, Mapping)):
         return len(value) > 0
+    return Problem(value, "yes or no")
+
+
+def _text_bool(value: str, dayfirst: bool) -> bool | Problem:
+    text = value.strip().casefold()
+    if text in YES_WORDS:
+        return True
+    if text in NO_WORDS:
+        return False
+    number = to_number(value)
+    if not isinstance(number, Problem):
+        return not number.is_zero()
+    if not isinstance(to_datetime(value, dayfirst), Problem):
+        return True
     return Problem(value, "yes or no")

@@ -125,6 +125,7 @@ class Generator(Visitor[[Env, int], None]):
         self.slots: dict[ast.Name, int] = ns["_SLOT_INDEX"]
         self.defs: dict[int, int] = ns["_DEF_INDEX"]
         self.int_points: bool = ns["_INT_POINTS"]
+        self.dayfirst = rules.reading.dayfirst
         self.fast = _FastPaths(self)
         self.plain_forms = _PlainForms(self)
 
@@ -292,7 +293,7 @@ class Generator(Visitor[[Env, int], None]):
         slot = self.slots[node.name]
         v = f"v{slot}"
         node_name = self.const(node, "n")
-        test = self.const(medium(node), "m")
+        test = self.const(medium(node, self.dayfirst), "m")
         fast = self.fast_path(node, v, env.texts.get(slot), env.ints.get(slot))
         event = isinstance(node, ast.Fact)  # a name the lead lacks is an event
         # The explanation: ``x`` is the evidence ((name, value) pairs, or Evidence from the
@@ -328,7 +329,8 @@ class Generator(Visitor[[Env, int], None]):
         slot = self.slots[node.name]
         v = f"v{slot}"
         node_name = self.const(node, "n")
-        rare = f"_rare(S, {env.line}, {node_name}, {self.const(medium(node), 'm')}, {v})"
+        test = self.const(medium(node, self.dayfirst), "m")
+        rare = f"_rare(S, {env.line}, {node_name}, {test}, {v})"
         fast = self.fast_path(node, v, env.texts.get(slot), env.ints.get(slot))
         if fast is None:
             expression = rare
@@ -361,7 +363,7 @@ class Generator(Visitor[[Env, int], None]):
         if text is not None:  # folded up front: None unless the value is text
             return f"{text} is not None", f"(({expression}) if {text} else None)"
         return f"{v}.__class__ is str", (
-            f"(({expression}) if (w := {v}.strip().casefold()) else None)"
+            f"(({expression}) if (w := {v}.strip().casefold()) not in _MW else None)"
         )
 
     def decide(self, node: ast.Cond, env: Env, then: list[str]) -> None:
@@ -435,14 +437,16 @@ class _FastPaths(Visitor[[str, str], "tuple[str, str] | None"]):
     variable holding its folded text). The kinds: "text" (``w`` is not blank: the expression
     is True or False), "int" (``v`` is a sensible int), "bool" (``v`` is a bool), "always" (any
     value: True or False), and "regex" (``v`` is text; the expression may also be None, for
-    blank text). None: the test has no fast path."""
+    missing text). None: the test has no fast path. ``_MW`` is the missing words: folded text
+    among them is missing, as blank text is."""
 
     def __init__(self, generator: Generator) -> None:
         self.g = generator
 
     def visit_presence(self, node: ast.Presence, v: str, w: str) -> tuple[str, str] | None:
         present = (
-            f"({v}.__class__ is int or (bool({v}.strip()) if {v}.__class__ is str else "
+            f"({v}.__class__ is int or ({v}.strip().casefold() not in _MW "
+            f"if {v}.__class__ is str else "
             f"{v} is not _M and {v} is not None and not _missing({v})))"
         )
         return "always", present if node.present else f"not {present}"
@@ -491,7 +495,10 @@ class _FastPaths(Visitor[[str, str], "tuple[str, str] | None"]):
 
     def visit_matches(self, node: ast.Matches, v: str, w: str) -> tuple[str, str] | None:
         pattern = self.g.const(compile_regex(node.pattern, node.flags), "re")
-        return "regex", f"(({pattern}.search(s) is not None) if (s := {v}.strip()) else None)"
+        return "regex", (
+            f"(({pattern}.search(s) is not None) if (s := {v}.strip()).casefold() not in _MW "
+            "else None)"
+        )
 
     def visit_fact(self, node: ast.Fact, v: str, w: str) -> tuple[str, str] | None:
         return None if node.has_modifiers else ("bool", v)

@@ -35,7 +35,7 @@ from ...lang.checker import CheckedRules
 from ...lang.visitor import Visitor
 from ...result import Contribution, Result
 from ...runtime.leads import Record
-from ...runtime.values import MISSING, is_missing
+from ...runtime.values import MISSING, MISSING_WORDS, is_missing
 from ..contract import Fidelity, constructs_lacking
 from ..reference import evaluate_checked
 from ..semantics import TV, unit_points
@@ -111,6 +111,7 @@ class _Compiled:
             "_ZERO": Decimal(0),
             "_Contribution": Contribution,
             "_FILENAME": rules.file.filename,
+            "_MW": MISSING_WORDS,
         }
         self.base = base
         self.score: ScoreFunction = self._build(False)
@@ -146,7 +147,7 @@ class _Compiled:
                 return context(state).leaf(line, node)
             return truth
 
-        kleene = _Kleene(slots, rare, event_fact).decide
+        kleene = _Kleene(slots, rare, event_fact, rules.reading.dayfirst).decide
 
         def reference(lead: Any, now: dt.datetime) -> Result:
             return evaluate_checked(rules, lead, now)
@@ -213,7 +214,9 @@ class _Kleene(Visitor[[list[Any], int, tuple[Any, ...]], TV]):
         slots: dict[ast.Name, int],
         rare: Callable[[list[Any], int, ast.Cond, Medium, Any], TV],
         event_fact: Callable[[list[Any], int, ast.Fact], TV],
+        dayfirst: bool,
     ) -> None:
+        self.dayfirst = dayfirst
         self.slots = slots
         self.rare = rare
         self.event_fact = event_fact
@@ -253,7 +256,7 @@ class _Kleene(Visitor[[list[Any], int, tuple[Any, ...]], TV]):
     def test(self, node: ast.Leaf) -> tuple[Any, Medium]:
         found = self.found.get(id(node))
         if found is None:
-            found = self.found[id(node)] = (self.slots[node.name], medium(node))
+            found = self.found[id(node)] = (self.slots[node.name], medium(node, self.dayfirst))
         return found
 
     def comparison(
@@ -261,7 +264,7 @@ class _Kleene(Visitor[[list[Any], int, tuple[Any, ...]], TV]):
     ) -> TV:
         slot, test = self.test(node)
         raw = values[slot]
-        if raw is None or raw is MISSING or (raw.__class__ is str and not raw.strip()):
+        if is_missing(raw):
             return None  # a comparison with a missing value: unknown, no warning
         return self.rare(state, line, node, test, raw)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -182,16 +183,16 @@ def path_lookup(lead: Any, name: ast.Name) -> Any:
 # ----------------------------------------------------------------------------- medium tests
 
 
-def _converter(literal: Any) -> tuple[Callable[[Any], Any], Any]:
+def _converter(literal: Any, dayfirst: bool) -> tuple[Callable[[Any], Any], Any]:
     """How the reference's ``compare`` reads a value for ``literal``, and the bound."""
     if isinstance(literal, bool):
-        return to_bool, literal
+        return functools.partial(to_bool, dayfirst=dayfirst), literal
     if isinstance(literal, Decimal):
         return to_number, literal
     if isinstance(literal, dt.datetime):
-        return to_datetime, literal
+        return functools.partial(to_datetime, dayfirst=dayfirst), literal
     if isinstance(literal, dt.date):
-        return to_date, literal
+        return functools.partial(to_date, dayfirst=dayfirst), literal
     if isinstance(literal, str):
         return to_text, fold(literal)
     raise AssertionError(f"the checker lets no {type(literal).__name__} be compared")
@@ -200,15 +201,18 @@ def _converter(literal: Any) -> tuple[Callable[[Any], Any], Any]:
 Medium = Callable[..., Any]
 
 
-def medium(node: ast.Leaf) -> Medium:
+def medium(node: ast.Leaf, dayfirst: bool = False) -> Medium:
     """A function ``(raw, now)`` deciding ``node`` for one raw value as the reference does:
     True, False, None (unknown), or SLOW where the reference would warn. ``node`` is a single
-    test, not a definition or an event."""
-    return _MEDIUM.visit(node)
+    test, not a definition or an event; ``dayfirst`` as the rule set reads dates."""
+    return _MEDIUM[dayfirst].visit(node)
 
 
 class _MediumTests(Visitor[[], Medium]):
     """The medium test of each kind of single test (see :func:`medium`)."""
+
+    def __init__(self, dayfirst: bool) -> None:
+        self.dayfirst = dayfirst
 
     def visit_presence(self, node: ast.Presence) -> Medium:
         present = node.present
@@ -219,7 +223,7 @@ class _MediumTests(Visitor[[], Medium]):
         return presence
 
     def visit_compare(self, node: ast.Compare) -> Medium:
-        convert, bound = _converter(node.value)
+        convert, bound = _converter(node.value, self.dayfirst)
         op = node.op
 
         def compared(raw: Any, now: Any = None) -> Any:
@@ -233,7 +237,7 @@ class _MediumTests(Visitor[[], Medium]):
         return compared
 
     def visit_in(self, node: ast.In) -> Medium:
-        items = tuple(_converter(item) for item in node.values.items)
+        items = tuple(_converter(item, self.dayfirst) for item in node.values.items)
         negated = node.negated
 
         def member(raw: Any, now: Any = None) -> Any:
@@ -251,8 +255,8 @@ class _MediumTests(Visitor[[], Medium]):
         return member
 
     def visit_between(self, node: ast.Between) -> Medium:
-        low_convert, low = _converter(node.low)
-        high_convert, high = _converter(node.high)
+        low_convert, low = _converter(node.low, self.dayfirst)
+        high_convert, high = _converter(node.high, self.dayfirst)
         negated = node.negated
 
         def between(raw: Any, now: Any = None) -> Any:
@@ -318,12 +322,13 @@ class _MediumTests(Visitor[[], Medium]):
 
             return field_counted
         windows = node.windows
+        dayfirst = self.dayfirst
         if windows:
 
             def dated(raw: Any, now: Any = None) -> Any:
                 if is_missing(raw):
                     return None
-                value = moment(raw)
+                value = moment(raw, dayfirst)
                 if isinstance(value, Problem):
                     return SLOW
                 return all(in_window(w, value, now) for w in windows)
@@ -333,13 +338,13 @@ class _MediumTests(Visitor[[], Medium]):
         def fact(raw: Any, now: Any = None) -> Any:
             if is_missing(raw):
                 return None
-            truth = to_bool(raw)
+            truth = to_bool(raw, dayfirst)
             return SLOW if isinstance(truth, Problem) else truth
 
         return fact
 
 
-_MEDIUM = _MediumTests()
+_MEDIUM = (_MediumTests(False), _MediumTests(True))
 
 
 # ----------------------------------------------------------------------------- events
@@ -362,8 +367,15 @@ class FastEventIndex(EventIndex):
     objects with those. Any other event goes through the reference's own step
     (``EventIndex.add``), so the index and the warnings are the reference's."""
 
-    def __init__(self, events: Any, now: dt.datetime, warn: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        events: Any,
+        now: dt.datetime,
+        warn: Callable[[str], None],
+        dayfirst: bool = False,
+    ) -> None:
         self.by_name: dict[str, list[EventItem]] = {}
+        self.dayfirst = dayfirst
         by_name = self.by_name
         for position, event in enumerate(self.listed(events, warn)):
             kind = event.__class__

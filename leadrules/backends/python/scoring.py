@@ -162,7 +162,11 @@ class ScoreGenerator(Generator):
             c(f"S = [None, lead, now, False{', _NY' * defs}]")
             texts, ints = self.prepared()
             for slot, w in texts.items():
-                c(f"{w} = v{slot}.strip().casefold() if v{slot}.__class__ is str else None")
+                # the folded text; "" when it is missing (blank or a missing word)
+                c(
+                    f"{w} = (_f if (_f := v{slot}.strip().casefold()) not in _MW else '') "
+                    f"if v{slot}.__class__ is str else None"
+                )
             for slot, n in ints.items():
                 c(f"{n} = v{slot}.__class__ is int and {SENSIBLE.format(v=f'v{slot}')}")
             c("score = 0" if self.int_points else "score = _ZERO")

@@ -1,0 +1,155 @@
+"""Dates and times written as text, read by one documented grammar (docs/language.md §8).
+
+Every engine must read a date the same way, so leadrules does not hand text to a heuristic
+parser: it accepts these forms, and nothing else (case and surrounding space ignored):
+
+- ISO 8601: ``2026-01-20``, ``2026/01/20``, ``2026.01.20``, ``20260120``, with a time after
+  ``T`` or a space: ``2026-01-20T09:30``, ``2026-01-20 09:30:15.25``, ``20260120T0930``;
+- numbers for day and month: ``03/04/2026``, ``3.4.26``, ``03-04-2026 14:05`` — month first
+  unless day first is asked for (``dayfirst``); a first number above 12 in month-first order
+  (or a second in day-first order) makes the text unreadable, it is never swapped; two-digit
+  years are 2000-2068 for 00-68 and 1969-1999 for 69-99;
+- English month names: ``20 January 2026``, ``20-Jan-2026``, ``Jan 20, 2026``,
+  ``Tuesday, 20 Jan 2026 10:00 GMT``, with an optional weekday (not checked) and ordinal
+  suffix (``20th``);
+- epoch seconds: text that is only a number (``1763600000``, ``1763600000.5``); eight digits
+  that make a valid date are that date instead.
+
+A time is ``H:MM``, ``H:MM:SS`` or ``H:MM:SS.fraction`` (more than six digits of a fraction are
+cut to microseconds), 24-hour or with ``am``/``pm``, and an optional zone: ``Z``, ``UTC``,
+``GMT``, ``+02:00``, ``+0200`` or ``+02``. Without a zone a time is UTC. Anything else — a
+partial date (``2026-01``, ``May``), a week or ordinal date, a second of 60, an hour of 24 —
+is unreadable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Final
+
+__all__ = ["MONTHS", "parse_date_text", "two_digit_year"]
+
+UTC: Final = dt.timezone.utc
+
+#: English month names and their abbreviations (``sept`` too), case-insensitive.
+MONTHS: Final = {
+    **{
+        name: number
+        for number, name in enumerate(
+            (
+                "january", "february", "march", "april", "may", "june", "july",
+                "august", "september", "october", "november", "december",
+            ),
+            start=1,
+        )
+    },
+    **{
+        abbr: number
+        for number, abbr in enumerate(
+            ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+            start=1,
+        )
+    },
+    "sept": 9,
+}  # fmt: skip
+
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+_MONTH = r"(?P<mon>[a-z]+)\.?"
+_TIME = (
+    r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
+    r"\s*(?P<ampm>[ap]\.?m\.?)?"
+    r"\s*(?P<zone>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?"
+)
+_ISO = re.compile(
+    r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?:(?:t|\s+)" + _TIME + r")?"
+)
+_ISO_BASIC = re.compile(
+    r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"
+    r"(?:t(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?(?:[.,](?P<f>\d{1,9}))?"
+    r"(?P<zone>z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+_NUMERIC = re.compile(
+    r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
+    r"(?:(?:t|\s+|,\s*)" + _TIME + r")?"
+)
+_DAY_MONTH = re.compile(
+    r"(?:" + _WEEKDAY + r")?(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s-]+" + _MONTH
+    + r",?[\s-]+(?P<y>\d{4})(?:,?\s+" + _TIME + r")?"
+)  # fmt: skip
+_MONTH_DAY = re.compile(
+    r"(?:" + _WEEKDAY + r")?" + _MONTH + r"[\s-]+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?[\s-]+"
+    r"(?P<y>\d{4})(?:,?\s+" + _TIME + r")?"
+)
+_EPOCH: Final = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def two_digit_year(year: int) -> int:
+    """A two-digit year as a full one: 00-68 are 2000-2068, 69-99 are 1969-1999."""
+    return 2000 + year if year <= 68 else 1900 + year
+
+
+def parse_date_text(text: str, dayfirst: bool = False) -> dt.datetime | float | None:
+    """A date or date-time written in one of the forms above: an aware datetime (UTC unless
+    the text names a zone), or the float of epoch-seconds text, or None when the text is in
+    no form. ``text`` is stripped already; case does not matter."""
+    folded = text.casefold()
+    for pattern in (_ISO, _DAY_MONTH, _MONTH_DAY):
+        match = pattern.fullmatch(folded)
+        if match is not None:
+            return _build(match, int(match["y"]), *_month_day(match))
+    match = _NUMERIC.fullmatch(folded)
+    if match is not None:
+        first, second = int(match["a"]), int(match["b"])
+        day, month = (first, second) if dayfirst else (second, first)
+        year = int(match["y"]) if len(match["y"]) == 4 else two_digit_year(int(match["y"]))
+        return _build(match, year, month, day)
+    match = _ISO_BASIC.fullmatch(folded)
+    if match is not None:
+        built = _build(match, int(match["y"]), int(match["m"]), int(match["d"]))
+        if built is not None or match["H"] is not None:
+            return built
+    if _EPOCH.fullmatch(folded):
+        return float(folded)
+    return None
+
+
+def _month_day(match: re.Match[str]) -> tuple[int, int]:
+    if "mon" in match.re.groupindex:
+        return MONTHS.get(match["mon"], 0), int(match["d"])
+    return int(match["m"]), int(match["d"])
+
+
+def _build(match: re.Match[str], year: int, month: int, day: int) -> dt.datetime | None:
+    """The moment the parts name, or None when they name none (a 31st of April, 25:00)."""
+    groups = match.groupdict()
+    hour = int(groups.get("H") or 0)
+    minute = int(groups.get("M") or 0)
+    second = int(groups.get("S") or 0)
+    fraction = groups.get("f") or ""
+    micro = int((fraction + "000000")[:6]) if fraction else 0
+    ampm = groups.get("ampm")
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm.startswith("p") else 0)
+    zone = _zone(groups.get("zone"))
+    if zone is None:
+        return None
+    try:
+        return dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=zone)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _zone(text: str | None) -> dt.tzinfo | None:
+    """The zone a time names (UTC when none); None for an offset of a day or more."""
+    if not text or text in ("z", "utc", "gmt"):
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        return None
+    offset = dt.timedelta(hours=hours, minutes=minutes)
+    return UTC if not offset else dt.timezone(sign * offset)

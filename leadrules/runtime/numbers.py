@@ -1,0 +1,89 @@
+"""Numbers written as text, read by one documented grammar (docs/language.md §8): plain numbers
+as spreadsheets and CRMs export them, and amounts of money.
+
+- a sign, digits with an optional decimal point: ``1200``, ``-3``, ``12.5``, ``.5``, ``1e6``;
+- thousands separated by commas (``1,200``, ``12,500.50``) or underscores (``10_000``);
+- an amount: a currency symbol (``$ £ € ¥ ₹``, also ``US$``) or a three-letter code (``USD``,
+  ``EUR``, ``GBP``, ...) before or after the number, with or without a space: ``$2,500``,
+  ``€1,200``, ``1200 EUR``, ``GBP 500``; the amount is read, no currency is converted;
+- a multiplier after the number: ``k`` (thousand), ``m``, ``mm`` or ``mn`` (million), ``b`` or
+  ``bn`` (billion), in any case, or the words ``thousand``, ``million``, ``billion``:
+  ``500k``, ``$2.5M``, ``£1.2m``, ``3 million``;
+- a negative amount in parentheses, as accounts write it: ``(1,200)``.
+
+Anything else — ``12.5%``, ``1.200,50``, ``about 20`` — is not a number. The value is an exact
+Decimal (``$2.5M`` is exactly 2500000).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+__all__ = ["CURRENCY_CODES", "CURRENCY_SYMBOLS", "MULTIPLIERS", "parse_number_text"]
+
+#: Symbols an amount may carry.
+CURRENCY_SYMBOLS: Final = ("us$", "$", "£", "€", "¥", "₹")
+#: Three-letter codes an amount may carry (upper or lower case).
+CURRENCY_CODES: Final = frozenset(
+    {"usd", "eur", "gbp", "cad", "aud", "nzd", "chf", "jpy", "cny", "inr", "sek"}
+    | {"nok", "dkk", "pln", "czk", "huf", "sgd", "hkd", "zar", "brl", "mxn"}
+)
+#: What a multiplier after the number multiplies by.
+MULTIPLIERS: Final = {
+    "k": 10**3,
+    "thousand": 10**3,
+    "m": 10**6,
+    "mm": 10**6,
+    "mn": 10**6,
+    "million": 10**6,
+    "b": 10**9,
+    "bn": 10**9,
+    "billion": 10**9,
+}
+
+_PLAIN = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:_\d+)*(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?"
+_SYMBOL = "|".join(re.escape(s) for s in CURRENCY_SYMBOLS)
+_CODE = "|".join(sorted(CURRENCY_CODES))
+_MULTIPLIER = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
+_NUMBER: Final = re.compile(
+    rf"(?P<sign>[+-]?)\s*(?:(?P<pre>{_SYMBOL}|{_CODE})\s*)?(?P<sign2>[+-]?)"
+    rf"(?P<digits>{_PLAIN})"
+    rf"(?:\s*(?P<mult>{_MULTIPLIER})(?![a-z]))?"
+    rf"(?:\s*(?P<post>{_SYMBOL}|{_CODE}))?"
+)
+_PLAIN_ONLY: Final = re.compile(rf"[+-]?{_PLAIN}")
+
+
+def parse_number_text(text: str) -> Decimal | None:
+    """The exact number ``text`` writes (stripped already), or None when it writes none."""
+    folded = text.casefold()
+    if _PLAIN_ONLY.fullmatch(folded):  # the common case: no currency, no multiplier
+        return _decimal(folded)
+    negative = False
+    if folded.startswith("(") and folded.endswith(")"):
+        folded = folded[1:-1].strip()
+        negative = True
+    match = _NUMBER.fullmatch(folded)
+    if match is None or (match["pre"] and match["post"]):
+        return None
+    if negative and (match["sign"] or match["sign2"]):
+        return None
+    if match["sign"] and match["sign2"]:
+        return None
+    number = _decimal(match["digits"])
+    if number is None:
+        return None
+    if match["mult"]:
+        number = number * MULTIPLIERS[match["mult"]]
+    if negative or "-" in (match["sign"], match["sign2"]):
+        number = -number
+    return number
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", "").replace("_", ""))
+    except InvalidOperation:  # pragma: no cover - the patterns admit only numbers
+        return None
