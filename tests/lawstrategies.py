@@ -126,9 +126,10 @@ def k_or(values: Sequence[TV]) -> TV:
     return False
 
 
-# Values of a bare fact and their truth, straight from language.md ("A bare fact whose value is
-# text is false for "false", "no", "off" and "0" (any case), missing when blank, and true
-# otherwise"; a field "true when the value is truthy"; missing = absent, None or blank).
+# Values of a bare fact and their truth, straight from docs/language.md §8 (the vocabulary that
+# issue 12 settled, superseding the spec's first wording): yes-words true, no-words false,
+# missing-words and blank missing, numbers true unless zero, dates true, other text unreadable
+# (unknown, with a warning).
 FACT_VALUES: list[tuple[Any, TV]] = [
     (True, True),
     (False, False),
@@ -145,7 +146,12 @@ FACT_VALUES: list[tuple[Any, TV]] = [
     ("0", False),
     ("false", False),
     ("True", True),
-    ("maybe", True),
+    ("maybe", None),
+    ("N/A", None),
+    ("n", False),
+    ("Y", True),
+    ("0.0", False),
+    ("2026-01-15", True),
     ("1", True),
     (0, False),
     (1, True),

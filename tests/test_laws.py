@@ -43,6 +43,7 @@ from lawstrategies import (
 from specdata import SPEC_EXAMPLE
 
 import leadrules
+from leadrules.runtime import values
 
 # ------------------------------------------------------------------------------- x != v
 
@@ -178,24 +179,42 @@ def test_de_morgan_matches_the_kleene_truth_tables(
     assert verdict(result, "not (a or b)") == truth_verdict(k_not(k_or([ta, tb])))
 
 
-# The spec's reading of text as yes/no, over arbitrary text.
+# The documented reading of text as yes/no (docs/language.md §8), over arbitrary text.
+YES = {"true", "t", "yes", "y", "on", "1", "checked", "✓", "✔"}
+NO = {"false", "f", "no", "n", "off", "0", "unchecked", "✗", "✘"}
+MISSING_TEXT = {"", "n/a", "#n/a", "none", "null", "nil", "nan", "-", "--", "—", "(none)"}
+MISSING_TEXT |= {"(blank)", "undefined"}
+
+
 @given(
     text=st.one_of(
         st.sampled_from(
-            ["false", "No", " OFF ", "0", "yes", "true", "1", "", "  ", "\t", "n", "F", "y"]
+            [
+                *("false", "No", " OFF ", "0", "yes", "true", "1", "", "  ", "\t", "n", "F", "y"),
+                *("N/A", "null", "-", "maybe", "0.0", "12", "2026-01-15", "x"),
+            ]
         ),
         st.text(max_size=6),
     )
 )
-def test_a_bare_fact_reads_text_as_the_spec_says(text: str) -> None:
+def test_a_bare_fact_reads_text_as_the_docs_say(text: str) -> None:
     result = leadrules.evaluate('+1 when subscribed as "r"', {"subscribed": text}, now=NOW)
-    if not text.strip():
-        expected = "undecided"
-    elif text.strip().casefold() in {"false", "no", "off", "0"}:
-        expected = "no"
+    folded = text.strip().casefold()
+    number = values.to_number(text)
+    if folded in MISSING_TEXT:
+        expected, warned = "undecided", False
+    elif folded in YES:
+        expected, warned = "fires", False
+    elif folded in NO:
+        expected, warned = "no", False
+    elif not isinstance(number, values.Problem):
+        expected, warned = ("no" if number == 0 else "fires"), False
+    elif not isinstance(values.to_datetime(text), values.Problem):
+        expected, warned = "fires", False
     else:
-        expected = "fires"
+        expected, warned = "undecided", True
     assert verdict(result, "r") == expected
+    assert bool(result.warnings) is warned
 
 
 # ------------------------------------------------------------------------------- Kleene

@@ -12,14 +12,16 @@ parser: it accepts these forms, and nothing else (case and surrounding space ign
 - English month names: ``20 January 2026``, ``20-Jan-2026``, ``Jan 20, 2026``,
   ``Tuesday, 20 Jan 2026 10:00 GMT``, with an optional weekday (not checked) and ordinal
   suffix (``20th``);
-- epoch seconds: text that is only a number (``1763600000``, ``1763600000.5``); eight digits
-  that make a valid date are that date instead.
+- epoch seconds: text that is only a number of at least nine digits before any decimal point
+  (``1763600000``, ``1763600000.5``: since 1973); eight digits that make a valid date are that
+  date (``20260120``). Shorter numbers (``2026``, ``12``) are no moment: they are unreadable.
 
-A time is ``H:MM``, ``H:MM:SS`` or ``H:MM:SS.fraction`` (more than six digits of a fraction are
-cut to microseconds), 24-hour or with ``am``/``pm``, and an optional zone: ``Z``, ``UTC``,
-``GMT``, ``+02:00``, ``+0200`` or ``+02``. Without a zone a time is UTC. Anything else — a
-partial date (``2026-01``, ``May``), a week or ordinal date, a second of 60, an hour of 24 —
-is unreadable.
+A time is ``H:MM``, ``H:MM:SS`` or ``H:MM:SS.fraction`` (more than six digits of a fraction
+are cut to microseconds), 24-hour or with ``am``/``pm``, and an optional zone: ``Z``, ``UTC``,
+``GMT``, ``+02:00``, ``+0200`` or ``+02``. Without a zone a time is UTC. Digits are the ASCII
+``0``-``9``; parts are separated by spaces or tabs (or the punctuation each form shows); text
+with any other character beyond ASCII is in no form. Anything else — a partial date
+(``2026-01``, ``May``), a week or ordinal date, a second of 60, an hour of 24 — is unreadable.
 """
 
 from __future__ import annotations
@@ -54,34 +56,37 @@ MONTHS: Final = {
     "sept": 9,
 }  # fmt: skip
 
-_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+"
 _MONTH = r"(?P<mon>[a-z]+)\.?"
 _TIME = (
-    r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
-    r"\s*(?P<ampm>[ap]\.?m\.?)?"
-    r"\s*(?P<zone>z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?"
+    r"(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.,](?P<f>[0-9]{1,9}))?)?"
+    r"[ \t]*(?P<ampm>[ap]\.?m\.?)?"
+    r"[ \t]*(?P<zone>z|utc|gmt|[+-][0-9]{2}(?::?[0-9]{2})?)?"
 )
+# The patterns use no back-references (RE2, which the SQL backends use, has none): where two
+# separators must be the same, both are captured and compared.
 _ISO = re.compile(
-    r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?:(?:t|\s+)" + _TIME + r")?"
+    r"(?P<y>[0-9]{4})(?P<s1>[-/.])(?P<m>[0-9]{1,2})(?P<s2>[-/.])(?P<d>[0-9]{1,2})"
+    r"(?:(?:t|[ \t]+)" + _TIME + r")?"
 )
 _ISO_BASIC = re.compile(
-    r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"
-    r"(?:t(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?(?:[.,](?P<f>\d{1,9}))?"
-    r"(?P<zone>z|[+-]\d{2}(?::?\d{2})?)?)?"
+    r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"
+    r"(?:t(?P<H>[0-9]{2})(?P<M>[0-9]{2})(?P<S>[0-9]{2})?(?:[.,](?P<f>[0-9]{1,9}))?"
+    r"(?P<zone>z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
 )
 _NUMERIC = re.compile(
-    r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
-    r"(?:(?:t|\s+|,\s*)" + _TIME + r")?"
+    r"(?P<a>[0-9]{1,2})(?P<s1>[-/.])(?P<b>[0-9]{1,2})(?P<s2>[-/.])(?P<y>[0-9]{4}|[0-9]{2})"
+    r"(?:(?:t|[ \t]+|,[ \t]*)" + _TIME + r")?"
 )
 _DAY_MONTH = re.compile(
-    r"(?:" + _WEEKDAY + r")?(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s-]+" + _MONTH
-    + r",?[\s-]+(?P<y>\d{4})(?:,?\s+" + _TIME + r")?"
+    r"(?:" + _WEEKDAY + r")?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[ \t-]+" + _MONTH
+    + r",?[ \t-]+(?P<y>[0-9]{4})(?:,?[ \t]+" + _TIME + r")?"
 )  # fmt: skip
 _MONTH_DAY = re.compile(
-    r"(?:" + _WEEKDAY + r")?" + _MONTH + r"[\s-]+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?[\s-]+"
-    r"(?P<y>\d{4})(?:,?\s+" + _TIME + r")?"
+    r"(?:" + _WEEKDAY + r")?" + _MONTH + r"[ \t-]+(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?,?[ \t-]+"
+    r"(?P<y>[0-9]{4})(?:,?[ \t]+" + _TIME + r")?"
 )
-_EPOCH: Final = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_EPOCH: Final = re.compile(r"[+-]?[0-9]{9,}(?:\.[0-9]+)?")
 
 
 def two_digit_year(year: int) -> int:
@@ -92,14 +97,17 @@ def two_digit_year(year: int) -> int:
 def parse_date_text(text: str, dayfirst: bool = False) -> dt.datetime | float | None:
     """A date or date-time written in one of the forms above: an aware datetime (UTC unless
     the text names a zone), or the float of epoch-seconds text, or None when the text is in
-    no form. ``text`` is stripped already; case does not matter."""
-    folded = text.casefold()
+    no form. ``text`` is stripped already; case does not matter. Text with a character beyond
+    ASCII is in no form (so that no case folding can make a month name of other letters)."""
+    if not text.isascii():
+        return None
+    folded = text.lower()
     for pattern in (_ISO, _DAY_MONTH, _MONTH_DAY):
         match = pattern.fullmatch(folded)
-        if match is not None:
+        if match is not None and _same_separators(match):
             return _build(match, int(match["y"]), *_month_day(match))
     match = _NUMERIC.fullmatch(folded)
-    if match is not None:
+    if match is not None and _same_separators(match):
         first, second = int(match["a"]), int(match["b"])
         day, month = (first, second) if dayfirst else (second, first)
         year = int(match["y"]) if len(match["y"]) == 4 else two_digit_year(int(match["y"]))
@@ -112,6 +120,11 @@ def parse_date_text(text: str, dayfirst: bool = False) -> dt.datetime | float | 
     if _EPOCH.fullmatch(folded):
         return float(folded)
     return None
+
+
+def _same_separators(match: re.Match[str]) -> bool:
+    groups = match.groupdict()
+    return groups.get("s1") == groups.get("s2")
 
 
 def _month_day(match: re.Match[str]) -> tuple[int, int]:

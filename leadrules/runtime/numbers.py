@@ -11,7 +11,8 @@ as spreadsheets and CRMs export them, and amounts of money.
   ``500k``, ``$2.5M``, ``£1.2m``, ``3 million``;
 - a negative amount in parentheses, as accounts write it: ``(1,200)``.
 
-Anything else — ``12.5%``, ``1.200,50``, ``about 20`` — is not a number. The value is an exact
+Digits are the ASCII ``0``-``9``. Anything else — ``12.5%``, ``1.200,50``, ``about 20`` — is not
+a number. The value is an exact
 Decimal (``$2.5M`` is exactly 2500000).
 """
 
@@ -43,22 +44,30 @@ MULTIPLIERS: Final = {
     "billion": 10**9,
 }
 
-_PLAIN = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:_\d+)*(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?"
+_PLAIN = (
+    r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:_[0-9]+)*(?:\.[0-9]+)?|\.[0-9]+)"
+    r"(?:e[+-]?[0-9]+)?"
+)
 _SYMBOL = "|".join(re.escape(s) for s in CURRENCY_SYMBOLS)
 _CODE = "|".join(sorted(CURRENCY_CODES))
 _MULTIPLIER = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
 _NUMBER: Final = re.compile(
-    rf"(?P<sign>[+-]?)\s*(?:(?P<pre>{_SYMBOL}|{_CODE})\s*)?(?P<sign2>[+-]?)"
+    rf"(?P<sign>[+-]?)[ \t]*(?:(?P<pre>{_SYMBOL}|{_CODE})[ \t]*)?(?P<sign2>[+-]?)"
     rf"(?P<digits>{_PLAIN})"
-    rf"(?:\s*(?P<mult>{_MULTIPLIER})(?![a-z]))?"
-    rf"(?:\s*(?P<post>{_SYMBOL}|{_CODE}))?"
+    rf"(?:[ \t]*(?P<mult>{_MULTIPLIER})(?![a-z]))?"
+    rf"(?:[ \t]*(?P<post>{_SYMBOL}|{_CODE}))?"
 )
+_NON_ASCII: Final = frozenset("".join(CURRENCY_SYMBOLS)) - frozenset("us$")
 _PLAIN_ONLY: Final = re.compile(rf"[+-]?{_PLAIN}")
 
 
 def parse_number_text(text: str) -> Decimal | None:
-    """The exact number ``text`` writes (stripped already), or None when it writes none."""
-    folded = text.casefold()
+    """The exact number ``text`` writes (stripped already), or None when it writes none. Text
+    with a character beyond ASCII but the currency symbols writes none (so that no case
+    folding can make a multiplier or a code of other letters)."""
+    if not text.isascii() and any(not c.isascii() and c not in _NON_ASCII for c in text):
+        return None
+    folded = text.lower()
     if _PLAIN_ONLY.fullmatch(folded):  # the common case: no currency, no multiplier
         return _decimal(folded)
     negative = False

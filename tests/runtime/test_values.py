@@ -192,7 +192,7 @@ def test_number_membership_with_text_values() -> None:
     assert truth("seats in [10, 20, 50]", {"seats": 21}) is False
 
 
-@pytest.mark.parametrize("value", ["unknown", "n/a", "lots", "12 people", "-"])
+@pytest.mark.parametrize("value", ["unknown", "lots", "12 people", "12.5%", "1.200,50"])
 def test_unconvertible_number_is_unknown_with_a_warning(value: str) -> None:
     result = evaluate(
         "+10 when company size >= 50\ndisqualify when company size < 5\n+1 when country = 'GB'",
@@ -281,15 +281,25 @@ def test_false_words(text: str) -> None:
     assert evaluate("+10 when subscribed", {"subscribed": text}).score == 0
 
 
-@pytest.mark.parametrize("text", ["true", "yes", "YES", "on", "1", "x", "maybe", "subscribed"])
-def test_other_text_is_true(text: str) -> None:
+@pytest.mark.parametrize("text", ["true", "yes", "YES", "on", "1", "y", "T", "checked"])
+def test_yes_words_are_true(text: str) -> None:
     assert truth("subscribed", {"subscribed": text}) is True
     assert evaluate("+10 when subscribed", {"subscribed": text}).score == 10
 
 
-@pytest.mark.parametrize("text", ["n", "F"])
-def test_single_letters_are_true_as_the_spec_says(text: str) -> None:
-    assert truth("subscribed", {"subscribed": text}) is True
+@pytest.mark.parametrize("text", ["x", "maybe", "subscribed", "Webinar (Q3)"])
+def test_other_text_is_not_read_as_yes(text: str) -> None:
+    """Text that is no yes/no word, number or date cannot be read as yes or no: the fact is
+    unknown and the result says why (it used to count as yes)."""
+    result = evaluate("+10 when subscribed", {"subscribed": text})
+    assert result.score == 0
+    assert result.undecided
+    assert result.warnings == (f"line 1: subscribed: could not read {text!r} as yes or no",)
+
+
+@pytest.mark.parametrize("text", ["n", "F", "N", "f"])
+def test_single_letters_n_and_f_are_no(text: str) -> None:
+    assert truth("subscribed", {"subscribed": text}) is False
 
 
 @pytest.mark.parametrize("text", ["", "   "])
