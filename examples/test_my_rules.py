@@ -1,8 +1,8 @@
 """Property-based tests of a rule file: the three properties of docs/testing.md.
 
-Run them with:
+Run them, from a checkout of leadrules, with:
 
-    pip install "leadrules[hypothesis]" pytest
+    pip install -e ".[hypothesis]" pytest
     pytest examples/test_my_rules.py
 
 Hypothesis draws hundreds of realistic leads (with missing and messy values) for each property

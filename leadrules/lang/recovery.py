@@ -26,6 +26,7 @@ from lark.exceptions import (
 from ..errors import Diagnostic, RuleSyntaxError, source_lines
 from .grammar import IndentProblem, comment_start, lark_parser
 from .messages import describe_expected, syntax_hint
+from .mistakes import recognise
 
 __all__ = ["MAX_ERRORS", "diagnostic", "parse_tree"]
 
@@ -64,9 +65,39 @@ def _end_position(text: str) -> tuple[int, int]:
     return len(lines), len(lines[-1]) + 1
 
 
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """The (line, column) of an offset in ``text``, both 1-based."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _worded(
+    text: str, filename: str, pos: int | None, token: Token | None, expected: set[str]
+) -> tuple[str, str | None, Diagnostic | None]:
+    """The message and hint for a syntax error at ``pos``; and, when the mistake is
+    recognised as one marketers make at a place of its own (the `=>` of `=>`, not its `>`),
+    the diagnostic there."""
+    if pos is None:
+        pos = len(text)
+    mistake = recognise(text, pos, token, expected)
+    if mistake is None:
+        message, hint = syntax_hint(text, pos, token, expected)
+        return message, hint, None
+    if mistake.start is None:
+        return mistake.message, mistake.hint, None
+    line, column = _position(text, mistake.start)
+    end = None
+    if mistake.end is not None and _position(text, mistake.end)[0] == line:
+        end = _position(text, mistake.end)[1]
+    found = diagnostic(text, filename, mistake.message, line, column, mistake.hint, end)
+    return mistake.message, mistake.hint, found
+
+
 def _translate(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
-        message, hint = syntax_hint(text, exc.pos_in_stream, None, set(exc.allowed or ()))
+        allowed = set(exc.allowed or ())
+        message, hint, placed = _worded(text, filename, exc.pos_in_stream, None, allowed)
+        if placed is not None:
+            return placed
         return diagnostic(text, filename, message, exc.line, exc.column, hint)
     if isinstance(exc, UnexpectedToken):
         token = exc.token
@@ -85,7 +116,9 @@ def _translate(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         else:
             line, column = token.line or 1, token.column or 1
         pos = token.start_pos if token.start_pos is not None else len(text)
-        message, hint = syntax_hint(text, pos, token, expected)
+        message, hint, placed = _worded(text, filename, pos, token, expected)
+        if placed is not None:
+            return placed
         end = None
         if token.type not in ("$END", "_NL", "_DEDENT", "_INDENT") and token.end_column:
             end = token.end_column

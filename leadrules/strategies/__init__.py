@@ -1,4 +1,5 @@
-"""Hypothesis strategies for property-testing rule files (``pip install "leadrules[hypothesis]"``).
+"""Hypothesis strategies for property-testing rule files (the ``hypothesis`` extra: from a
+checkout, ``pip install -e ".[hypothesis]"``).
 
 >>> from hypothesis import given
 >>> from leadrules.strategies import leads
@@ -49,8 +50,9 @@ try:
     from hypothesis.strategies import SearchStrategy
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
     raise HypothesisNotInstalled(
-        "leadrules.strategies needs Hypothesis, which is not installed; "
-        'install it with: pip install "leadrules[hypothesis]"',
+        "leadrules.strategies needs Hypothesis, which is not installed; install it with: "
+        'pip install "hypothesis>=6.100" (or, in a checkout of leadrules, '
+        'pip install -e ".[hypothesis]")',
         name="hypothesis",
     ) from exc
 

@@ -1,5 +1,6 @@
 """Rules and a declared lead type: :mod:`.fields` reads what a schema declares (attrs classes,
-dataclasses, TypedDicts, mappings of names to types), :mod:`.check` checks rules against it.
+dataclasses, TypedDicts, mappings of names to types), with :mod:`.annotations` reading the
+classes' annotations field by field; :mod:`.check` checks rules against it.
 
 Every public name of both is importable from here (``leadrules.lang.schema.check_schema``,
 ``resolve_field``, ``schema_of``, ``FieldType``, ...).
@@ -20,6 +21,7 @@ from .fields import (
     FieldType,
     Path,
     Schema,
+    Unreadable,
     event_properties,
     resolve_field,
     schema_of,
@@ -40,6 +42,7 @@ __all__ = [
     "FieldType",
     "Path",
     "Schema",
+    "Unreadable",
     "check_schema",
     "event_properties",
     "make_diagnostic",

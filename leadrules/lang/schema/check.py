@@ -27,6 +27,7 @@ from .fields import (
     TEXT,
     FieldType,
     Schema,
+    Unreadable,
     event_properties,
     schema_of,
     show_choices,
@@ -113,6 +114,7 @@ class _SchemaChecker(Visitor[[_Scope], None]):
         self.root = _Scope(schema)
         events = schema.events_field()
         self.has_events = events is not None or schema.open
+        self.events_unreadable = None if events is None else events.unreadable
         self.event_scope = _Scope(event_properties(events), "the event's", top=False)
 
     def error(self, span: ast.Span, message: str, hint: str | None = None) -> None:
@@ -131,15 +133,25 @@ class _SchemaChecker(Visitor[[_Scope], None]):
     # ---- names
 
     def resolve(
-        self, name: ast.Name, scope: _Scope, *, event_ok: bool = False, modifiers: bool = False
+        self,
+        name: ast.Name,
+        scope: _Scope,
+        *,
+        event_ok: bool = False,
+        modifiers: bool = False,
+        typed: bool = True,
     ) -> FieldType | _Event | None:
-        """The field ``name`` refers to; EVENT for an event; None after reporting a problem.
-        ANY_TYPE when the scope is not checked."""
+        """The field ``name`` refers to; EVENT for an event; None after reporting a problem
+        (among them a field whose type could not be read, unless ``typed`` is False: the test
+        does not depend on the type). ANY_TYPE when the scope is not checked."""
         schema = scope.schema
         if schema is None:
             return ANY_TYPE
         path = walk(schema, name)
         if path.field is not None:
+            if path.field.unreadable is not None and typed:
+                self.unreadable(name.span, f"`{name}`", path.field.unreadable, own=True)
+                return None
             return path.field
         trail = list(path.trail)
         if path.parent is None:  # no such field where the walk stopped
@@ -155,6 +167,33 @@ class _SchemaChecker(Visitor[[_Scope], None]):
             f"write {_quoted('.'.join(trail))} alone, or name another field",
         )
         return None
+
+    def unreadable(self, span: ast.Span, what: str, why: Unreadable, own: bool) -> None:
+        """``what`` cannot be checked because the annotation ``why`` could not be read."""
+        owner = why.owner_name
+        whose = "its type" if own else f"the type of `{why.field}`"
+        found = (
+            f"names `{why.missing}`, which cannot be found where {owner} is defined"
+            if why.missing is not None
+            else f"cannot be read ({why.problem})"
+        )
+        if why.missing is None:
+            fix = "write the annotation as a type, such as `int`, `str` or `Literal[...]`"
+        elif why.local:
+            fix = (
+                f"{owner} is defined inside a function, so its annotations cannot see that "
+                f"function's imports: define {owner} at module level, or compile with "
+                f"`schema=schema_of({owner}, namespace=locals())` (from leadrules.lang.schema)"
+            )
+        else:
+            fix = (
+                f"import `{why.missing}` at run time where {owner} is defined (not only for "
+                f"type checkers), or compile with `schema=schema_of({owner}, "
+                f'namespace={{"{why.missing}": {why.missing}}})` (from leadrules.lang.schema)'
+            )
+        self.error(
+            span, f"{what} cannot be checked: {whose} in {owner}, `{why.annotation}`, {found}", fix
+        )
 
     def unknown(
         self,
@@ -218,7 +257,7 @@ class _SchemaChecker(Visitor[[_Scope], None]):
         return field
 
     def visit_presence(self, node: ast.Presence, scope: _Scope) -> None:
-        self.resolve(node.name, scope)  # any field can be present or missing
+        self.resolve(node.name, scope, typed=False)  # any field can be present or missing
 
     def visit_compare(self, node: ast.Compare, scope: _Scope) -> None:
         field = self.typed_field(node.name, scope)
@@ -382,7 +421,7 @@ class _SchemaChecker(Visitor[[_Scope], None]):
             return
         if isinstance(found, _Event):
             if node.where is not None:
-                self.cond(node.where, self.event_scope)
+                self.event_filter(node.where)
             return
         if found.is_any:
             if node.where is not None:
@@ -414,13 +453,21 @@ class _SchemaChecker(Visitor[[_Scope], None]):
                 f"test one of its fields, like `{node.name}.<field> is present`",
             )
 
+    def event_filter(self, where: ast.Cond) -> None:
+        """Check the names of a `where` against the events' type."""
+        if self.events_unreadable is not None:
+            what = "the names after `where`"
+            self.unreadable(where.span, what, self.events_unreadable, own=False)
+            return
+        self.cond(where, self.event_scope)
+
     def per(self, node: ast.Fact) -> None:
         found = self.resolve(node.name, self.root, event_ok=True, modifiers=True)
         if found is None:
             return
         if isinstance(found, _Event):
             if node.where is not None:
-                self.cond(node.where, self.event_scope)
+                self.event_filter(node.where)
             return
         if found.is_any:
             return

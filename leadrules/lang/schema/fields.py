@@ -3,7 +3,9 @@ mapping of field names to types (``{"company size": int, "address": {"country": 
 type of each as the rules see it (:class:`FieldType`), how a rule writes each name, and where
 a rule's name leads in a schema (:func:`walk`), found the way the language resolves names on a
 lead (case and separators ignored, backticked names matched exactly first, dots into nested
-classes). Nothing here reads rules or reports problems: that is :mod:`.check`.
+classes). Annotations are read field by field (:mod:`.annotations`): one that cannot be read is
+kept as such (:attr:`FieldType.unreadable`), never taken for "any type". Nothing here reads
+rules or reports problems: that is :mod:`.check`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import datetime as dt
 import enum
 import fractions
 import functools
+import inspect
 import numbers
 import re
 import types
@@ -29,6 +32,7 @@ from ...errors import InvalidArgument, LeadRulesError
 from .. import ast
 from ..literals import literal_text
 from ..parser import parse
+from .annotations import Unreadable, annotations_of, has_names_in_quotes, resolve_annotation
 
 __all__ = [
     "ANY",
@@ -42,6 +46,7 @@ __all__ = [
     "FieldType",
     "Path",
     "Schema",
+    "Unreadable",
     "event_properties",
     "resolve_field",
     "schema_of",
@@ -63,6 +68,8 @@ class FieldType:
     ``kinds`` holds scalar kinds (number, text, bool, date), or exactly one of ``list``,
     ``record`` or ``any``. ``choices`` lists the allowed values of a ``Literal``/``Enum``
     field; ``item`` is the element type of a list; ``record`` the fields of a nested class.
+    ``unreadable`` says why the annotation could not be read (the field is then ``any``, and a
+    rule that tests it is an error).
     """
 
     kinds: frozenset[str]
@@ -70,6 +77,7 @@ class FieldType:
     choices: tuple[Any, ...] | None = None
     item: FieldType | None = None
     record: Schema | None = attrs.field(default=None, eq=False, repr=False)
+    unreadable: Unreadable | None = None
 
     @property
     def is_any(self) -> bool:
@@ -113,11 +121,17 @@ class Schema:
     """
 
     def __init__(
-        self, title: str, entries: Mapping[str, Any], open: bool = False, owner: Any = None
+        self,
+        title: str,
+        entries: Mapping[str, Any],
+        open: bool = False,
+        owner: Any = None,
+        reader: _Reader | None = None,
     ) -> None:
         self.title = title
         self.open = open
         self.owner = owner
+        self.reader = reader or _READER
         self._raw: dict[str, Any] = {}
         self._exact: dict[str, str] = {}
         self._normal: dict[str, str] = {}
@@ -145,7 +159,7 @@ class Schema:
     def type_of(self, key: str) -> FieldType:
         cached = self._types.get(key)
         if cached is None:
-            cached = _field_type(self._raw[key])
+            cached = _field_type(self._raw[key], self.reader)
             self._types[key] = cached
         return cached
 
@@ -161,18 +175,41 @@ class Schema:
 
 # ----------------------------------------------------------------------------- from types
 
-_RECORD_CACHE: dict[Any, Schema] = {}
+
+class _Reader:
+    """Reads classes into schemas, looking names in annotations up in ``namespace`` too; the
+    schemas it reads are kept, so that each class is read once (and recursive classes
+    work)."""
+
+    def __init__(self, namespace: Mapping[str, Any] | None = None) -> None:
+        self.namespace = dict(namespace) if namespace else None
+        self.records: dict[Any, Schema] = {}
 
 
-def schema_of(schema: Any) -> Schema:
+#: The reader of schemas given without a namespace: classes are read once per process.
+_READER = _Reader()
+
+
+def schema_of(schema: Any, namespace: Mapping[str, Any] | None = None) -> Schema:
     """A :class:`Schema` for an attrs class, a dataclass, a TypedDict or a mapping of names to
-    types; :class:`~leadrules.errors.InvalidArgument` for anything else."""
+    types; :class:`~leadrules.errors.InvalidArgument` for anything else.
+
+    ``namespace`` holds names the classes' annotations use that are not defined in their
+    modules, such as those of the function a class is defined in:
+    ``compile(source, schema=schema_of(Prospect, namespace=locals()))``.
+    """
+    if namespace is not None and not isinstance(namespace, Mapping):
+        raise InvalidArgument(
+            f"namespace must be a mapping of names to values (such as locals()), "
+            f"not {type(namespace).__name__}"
+        )
+    reader = _Reader(namespace) if namespace else _READER
     if isinstance(schema, Schema):
         return schema
     if isinstance(schema, Mapping):
-        return _mapping_schema(schema, "the schema")
+        return _mapping_schema(schema, "the schema", reader)
     if isinstance(schema, type):
-        record = _record_schema(schema)
+        record = _record_schema(schema, reader)
         if record is not None:
             return record
         raise InvalidArgument(
@@ -198,21 +235,26 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _mapping_schema(mapping: Mapping[Any, Any], title: str) -> Schema:
+def _mapping_schema(mapping: Mapping[Any, Any], title: str, reader: _Reader) -> Schema:
     entries: dict[str, Any] = {}
     for key, value in mapping.items():
         if not isinstance(key, str):
             raise InvalidArgument(f"schema field names must be text, not {_short(key)}")
         if isinstance(value, Mapping):
-            entries[key] = _mapping_schema(value, f"`{key}`")
+            entries[key] = _mapping_schema(value, f"`{key}`", reader)
         elif _is_type_like(value):
+            if has_names_in_quotes(value):
+                raise InvalidArgument(
+                    f"schema field {key!r}: {_short(value)} names a type in quotes, which a "
+                    "mapping gives no module to look up in (write the type itself)"
+                )
             entries[key] = value
         else:
             raise InvalidArgument(
                 f"schema field {key!r}: {_short(value)} is not a type "
                 "(write a type such as int, str, datetime, or a nested mapping)"
             )
-    return Schema(title, entries)
+    return Schema(title, entries, reader=reader)
 
 
 def _is_type_like(value: Any) -> bool:
@@ -223,54 +265,48 @@ def _is_type_like(value: Any) -> bool:
     return callable(getattr(value, "__supertype__", None)) or hasattr(value, "__supertype__")
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    try:
-        return typing.get_type_hints(cls)
-    except Exception:
-        return {}
-
-
-def _record_schema(cls: type) -> Schema | None:
-    cached = _RECORD_CACHE.get(cls)
+def _record_schema(cls: type, reader: _Reader) -> Schema | None:
+    cached = reader.records.get(cls)
     if cached is not None:
         return cached
     entries: dict[str, Any] = {}
     open_schema = False
     if attrs.has(cls):
-        with contextlib.suppress(Exception):  # unresolvable names: read what can be read
+        with contextlib.suppress(Exception):  # unresolvable names: read field by field below
             attrs.resolve_types(cls)
-        hints = _hints(cls)
+        hints = annotations_of(cls, reader.namespace)
         for field in attrs.fields(cls):
-            tp = field.type if not isinstance(field.type, str) else hints.get(field.name, Any)
-            if tp is None:
-                tp = hints.get(field.name, Any)
+            tp = hints.get(field.name, field.type)
+            tp = Any if tp is None else resolve_annotation(tp, cls, field.name, reader.namespace)
             if field.name == "extra" and _is_open_mapping(tp):
                 open_schema = True  # extra fields are read like the others (leadrules.Lead)
                 continue
             entries[field.name] = tp
     elif dataclasses.is_dataclass(cls):
-        hints = _hints(cls)
+        hints = annotations_of(cls, reader.namespace)
         for dfield in dataclasses.fields(cls):
-            tp = dfield.type if not isinstance(dfield.type, str) else hints.get(dfield.name, Any)
-            entries[dfield.name] = tp
+            tp = hints.get(dfield.name, dfield.type)
+            entries[dfield.name] = resolve_annotation(tp, cls, dfield.name, reader.namespace)
         for klass in cls.__mro__:
             for key, member in vars(klass).items():
                 if isinstance(member, property) and key not in entries:
-                    entries[key] = _hints_of_property(member)
+                    entries[key] = _type_of_property(klass, key, member, reader)
     elif typing.is_typeddict(cls):
-        entries.update(_hints(cls))
+        entries.update(annotations_of(cls, reader.namespace))
     else:
         return None
-    schema = Schema(cls.__name__, entries, open=open_schema, owner=cls)
-    _RECORD_CACHE[cls] = schema
+    schema = Schema(cls.__name__, entries, open=open_schema, owner=cls, reader=reader)
+    reader.records[cls] = schema
     return schema
 
 
-def _hints_of_property(prop: property) -> Any:
+def _type_of_property(klass: type, key: str, prop: property, reader: _Reader) -> Any:
+    """The return annotation of a property (Any without one)."""
     try:
-        return typing.get_type_hints(prop.fget).get("return", Any)
-    except Exception:
-        return Any
+        written = inspect.get_annotations(prop.fget).get("return") if prop.fget else None
+    except Exception:  # pragma: no cover - annotations that fail to evaluate lazily
+        written = None
+    return Any if written is None else resolve_annotation(written, klass, key, reader.namespace)
 
 
 def _is_open_mapping(tp: Any) -> bool:
@@ -302,8 +338,11 @@ _LIST_ORIGINS: tuple[Any, ...] = (
 _UNION_ORIGINS: tuple[Any, ...] = (typing.Union, types.UnionType)
 
 
-def _field_type(tp: Any) -> FieldType:
-    """Convert one annotation to a :class:`FieldType`; anything unfamiliar is ``any``."""
+def _field_type(tp: Any, reader: _Reader) -> FieldType:
+    """Convert one annotation to a :class:`FieldType`; anything unfamiliar is ``any``, and an
+    annotation that could not be read is ``any`` marked unreadable."""
+    if isinstance(tp, Unreadable):
+        return FieldType(frozenset({ANY}), tp.annotation, unreadable=tp)
     display = _display(tp)
     if isinstance(tp, Schema):
         return FieldType(frozenset({RECORD}), tp.title, record=tp)
@@ -311,16 +350,16 @@ def _field_type(tp: Any) -> FieldType:
         return FieldType(frozenset({ANY}), display)
     supertype = getattr(tp, "__supertype__", None)
     if supertype is not None:  # NewType
-        return attrs.evolve(_field_type(supertype), display=display)
+        return attrs.evolve(_field_type(supertype, reader), display=display)
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is typing.Annotated:
-        return _field_type(args[0])
+        return _field_type(args[0], reader)
     if origin in _UNION_ORIGINS:
         members = [a for a in args if a is not type(None) and a is not None]
         if not members:
             return FieldType(frozenset({ANY}), display)
-        converted = [_field_type(m) for m in members]
+        converted = [_field_type(m, reader) for m in members]
         if len(converted) == 1:
             return attrs.evolve(converted[0], display=display)
         if any(c.is_any or c.is_list or c.is_record for c in converted):
@@ -335,9 +374,9 @@ def _field_type(tp: Any) -> FieldType:
         return FieldType(_kinds_of_values(values), display, values)
     if origin is not None and origin in _LIST_ORIGINS:
         if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-            item = _field_type(args[0]) if len(set(args)) == 1 and args else ANY_TYPE
+            item = _field_type(args[0], reader) if len(set(args)) == 1 and args else ANY_TYPE
         else:
-            item = _field_type(args[0]) if args else ANY_TYPE
+            item = _field_type(args[0], reader) if args else ANY_TYPE
         return FieldType(frozenset({LIST}), display, item=item)
     if origin is not None and isinstance(origin, type) and issubclass(origin, cabc.Mapping):
         return FieldType(frozenset({ANY}), display)
@@ -362,7 +401,7 @@ def _field_type(tp: Any) -> FieldType:
         return FieldType(frozenset({LIST}), display, item=ANY_TYPE)
     if issubclass(tp, Mapping):
         return FieldType(frozenset({ANY}), display)
-    record = _record_schema(tp)
+    record = _record_schema(tp, reader)
     if record is not None:
         return FieldType(frozenset({RECORD}), display, record=record)
     return FieldType(frozenset({ANY}), display)
@@ -467,7 +506,7 @@ def walk(schema: Schema, name: ast.Name) -> Path:
         if index == len(parts) - 1:
             return Path(field)
         if field.is_any:
-            return Path(ANY_TYPE)
+            return Path(field if field.unreadable is not None else ANY_TYPE)
         if not field.is_record or field.record is None:
             return Path(None, index, current, tuple(trail), field)
         current = field.record
