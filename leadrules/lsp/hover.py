@@ -19,7 +19,14 @@ from ..lang.analysis import INFINITY, Bounds
 from ..lang.decimal_text import number_text
 from ..lang.schema import event_properties, schema_of, walk
 from .document import Snapshot
-from .symbols import Occurrence, definition_at, occurrence_at, statement_at, uses_of
+from .symbols import (
+    Occurrence,
+    definition_at,
+    group_extent,
+    occurrence_at,
+    statement_at,
+    uses_of,
+)
 
 __all__ = ["Hover", "hover"]
 
@@ -60,6 +67,12 @@ def _range(bounds: Bounds) -> str:
     return f"{_number(low)} to {_number(high)}"
 
 
+def _written(name: ast.Name) -> str:
+    """A name as Markdown code: ``company size``, or a backticked name with its backticks."""
+    text = str(name)
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
 def _code(text: str) -> str:
     return f"```leadrules\n{text}\n```"
 
@@ -74,8 +87,9 @@ def hover(snapshot: Snapshot, offset: int) -> Hover | None:
     if definition is not None and occurrence is not None:
         uses = len(uses_of(tree, definition)) - 1
         times = "once" if uses == 1 else f"{uses} times"
+        where = f"line {definition.span.line}, used {times}"
         text = [
-            f"**definition** `{definition.name}` (line {definition.span.line}, used {times})",
+            f"**definition** {_written(definition.name)} ({where})",
             _code(definition.text),
         ]
         return Hover("\n\n".join(text), occurrence.name.span)
@@ -84,17 +98,19 @@ def hover(snapshot: Snapshot, offset: int) -> Hover | None:
     statement = statement_at(tree, offset)
     if statement is None:
         return None
-    return Hover(_statement(snapshot, statement), statement.span)
+    span = group_extent(statement) if isinstance(statement, ast.Group) else statement.span
+    return Hover(_statement(snapshot, statement), span)
 
 
 def _name(snapshot: Snapshot, occurrence: Occurrence) -> str:
     name = occurrence.name
+    written = _written(name)
     if occurrence.role == "property":
-        what = f"**event property** `{name}`"
+        what = f"**event property** {written}"
     elif occurrence.role == "field":
-        what = f"**field** `{name}`"
+        what = f"**field** {written}"
     else:
-        what = f"`{name}`: a field of the lead, or else an event"
+        what = f"{written}: a field of the lead, or else an event"
     if snapshot.schema is None:
         return what
     declared = schema_of(snapshot.schema)
@@ -106,9 +122,9 @@ def _name(snapshot: Snapshot, occurrence: Occurrence) -> str:
     else:
         field = walk(declared, name).field
     if field is not None:
-        return f"**field** `{name}`: {field.describe()}"
+        return f"**field** {written}: {field.describe()}"
     if occurrence.role in ("fact", "per"):
-        return f"**event** `{name}`: not a field of `{declared.title}`, so the lead's events"
+        return f"**event** {written}: not a field of `{declared.title}`, so the lead's events"
     return f"{what}: not in the schema `{declared.title}`"
 
 
@@ -183,7 +199,7 @@ def _statement(snapshot: Snapshot, statement: ast.Statement) -> str:
             f"**disqualify rule**{reason}\n\na lead for which its condition is true reaches no "
             "stage, whatever its score"
         )
-    return f"**definition** `{statement.name}`\n\n{_code(statement.text)}"
+    return f"**definition** {_written(statement.name)}\n\n{_code(statement.text)}"
 
 
 def _rule_points(rule: ast.ScoreRule) -> str:

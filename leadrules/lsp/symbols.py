@@ -23,6 +23,7 @@ __all__ = [
     "Occurrence",
     "Symbol",
     "definition_at",
+    "group_extent",
     "occurrence_at",
     "occurrences",
     "outline",
@@ -149,7 +150,7 @@ def statement_at(tree: ast.RuleFile, offset: int) -> ast.Statement | None:
             for rule in (*statement.rules, *statement.misplaced):
                 if _inside(rule.span, offset):
                     return rule
-            if _inside(_group_extent(statement), offset):
+            if _inside(group_extent(statement), offset):
                 found = statement
         elif _inside(statement.span, offset):
             return statement
@@ -196,7 +197,7 @@ def _match_span(span: ast.Span, source: str, pattern: re.Pattern[str]) -> ast.Sp
     return _sub(span, source, span.start, min(end, span.end))
 
 
-def _group_extent(group: ast.Group) -> ast.Span:
+def group_extent(group: ast.Group) -> ast.Span:
     """A group from its header to the end of its last rule (its own span runs on into the
     line after the block)."""
     members = [*group.rules, *group.misplaced]
@@ -228,7 +229,7 @@ def _symbol(statement: ast.Statement, source: str) -> Symbol:
         ]
         children = tuple(_symbol(rule, source) for rule in (*statement.rules, *statement.misplaced))
         return Symbol(
-            "group", statement.name, " ".join(limits), _group_extent(statement), header, children
+            "group", statement.name, " ".join(limits), group_extent(statement), header, children
         )
     if isinstance(statement, ast.ScoreRule):
         return _rule_symbol(statement, source)

@@ -124,11 +124,13 @@ def _import(name: str, root: str | None) -> ModuleType:
     return importlib.import_module(name)
 
 
-def _entries(schema: Schema) -> tuple[Entry, ...]:
+def _entries(
+    schema: Schema, leave_out: frozenset[str] = frozenset({"events"})
+) -> tuple[Entry, ...]:
     return tuple(
         Entry(schema.writable(key), schema.type_of(key).describe())
         for key in schema.names
-        if key.lower() != "events"
+        if key.lower() not in leave_out
     )
 
 
@@ -152,7 +154,7 @@ def from_schema(schema: Any) -> Vocabulary:
     return Vocabulary(
         fields=_entries(declared),
         events=_event_names(events),
-        properties=() if properties is None else _entries(properties),
+        properties=() if properties is None else _entries(properties, _EVENT_KEYS),
         schema=declared,
     )
 
