@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from . import cases, check, diff, fmt, score
+from . import cases, check, diff, fmt, lsp, score
 
 __all__ = ["COMMANDS"]
 
@@ -21,4 +21,5 @@ COMMANDS: tuple[click.Command, ...] = (
     fmt.fmt,
     cases.test_cmd,
     diff.diff,
+    lsp.lsp,
 )
