@@ -214,8 +214,8 @@ _EVENT_PROPERTY_TEXT: Mapping[str, tuple[str, ...]] = {
 def _event_time(field: Field, moment: dt.datetime) -> Any:
     """``moment`` as the time field of an event class holds it."""
     tp = field.tp
-    if field.kind == "date":
-        return moment.date()
+    if field.kind == "date":  # the day in UTC, as leadrules reads a date: never after now
+        return moment.astimezone(dt.timezone.utc).date()
     if field.kind == "text":
         return moment.isoformat()
     if field.kind == "number" and isinstance(tp, type):
