@@ -38,7 +38,7 @@ class RuleTally:
                 key = (rule.span.line, rule.span.column)
                 self.rules[key] = ("score rule", group, rule.display)
         for dq in rules.disqualifications:
-            label = f"disqualify: {dq.reason or dq.text}"
+            label = f"disqualify: {dq.reason}" if dq.reason else dq.text
             self.rules[(dq.span.line, dq.span.column)] = ("disqualify", None, label)
         self.rules = dict(sorted(self.rules.items()))
         self.counts: Counter[tuple[int, int]] = Counter()

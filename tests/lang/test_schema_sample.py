@@ -122,3 +122,20 @@ def test_wrong_arguments(leads: Any, sample: Any, message: str) -> None:
         leadrules.InvalidArgument, match=message.replace("(", r"\(").replace(")", r"\)")
     ):
         infer_schema(leads, sample)
+
+
+def test_the_example_in_docs_checking_md_runs_and_prints_what_it_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "checking.md").read_text("utf-8")
+    section = text[text.index("### Compiling against a sample of leads") :]
+    (block,) = re.findall(r"^```python\n(.*?)^```", section, re.MULTILINE | re.DOTALL)[:1]
+    exec(compile(block, "docs/checking.md", "exec"), {"__name__": "docs_example"})
+    printed = capsys.readouterr().out.splitlines()
+    promised = [line[2:] for line in block.splitlines() if line.startswith("# ")]
+    # The schema's line is folded in two in the docs.
+    assert printed[0] == promised[0] + " " + promised[1].lstrip()
+    assert printed[1:] == promised[2:]

@@ -118,15 +118,19 @@ def diff(
         click.echo("")
         for line in report.lines():
             click.echo(line)
+    notes: list[str] = []
     warnings = findings.warnings
     if warnings.total:
-        echo_err(
+        notes.append(
             f"  {'data warnings':<14} {warnings.total:>8}  (on "
             f"{counted(warnings.leads, 'lead')}, under the new rules)"
         )
-        for line in findings.warning_lines():
+        notes.extend(findings.warning_lines())
+    notes.extend(findings.name_lines())
+    notes.extend(lead_file.events_lines())
+    if notes:
+        echo_err("")
+        echo_err(f"Notes on {lead_file.name}:")
+        for line in notes:
             echo_err(line)
-    for line in findings.name_lines():
-        echo_err(line)
-    lead_file.note_unused_events()
     return EXIT_FINDINGS if skipped or (exit_code and report.changed) else EXIT_OK
