@@ -97,7 +97,10 @@ def load_events(
     skipped = _Problems()
     noted = _Problems()
     wanted_id = normalize_name(id_column)
+    columns: list[str] = []
     for item in records:
+        if not columns:
+            columns = [k for k in item.data if isinstance(k, str)]
         keys: dict[str, str] = {}
         for key in item.data:
             keys.setdefault(normalize_name(key), key)
@@ -156,7 +159,7 @@ def load_events(
         reporter.warn_once(
             name,
             f"no event was read; if the lead id is not in {id_column!r}, name its column with "
-            "--events-id-field COLUMN",
+            f"--events-id-field COLUMN (the columns: {headers_text(columns)})",
         )
     return table
 

@@ -142,7 +142,8 @@ def test_a_thousand_identical_problems_are_one_line(tmp_path: Path) -> None:
         f"{events}: 1,005 events skipped: the lead id ('Contact ID') is blank (lines 2, 3, 4, "
         "5, 6 and 1,000 more)",
         f"{events}: warning: no event was read; if the lead id is not in 'Contact ID', name "
-        "its column with --events-id-field COLUMN",
+        "its column with --events-id-field COLUMN (the columns: 'Contact ID', 'Event Name', "
+        "'Timestamp', 'Page URL')",
     ]
     assert "  skipped            1005  (records that could not be read; see above)" in (
         result.stderr.splitlines()
