@@ -11,6 +11,7 @@ reading warnings (:mod:`.datawarnings`).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -19,9 +20,11 @@ from ..lang.checker import CheckedGroup, CheckedRules
 from ..result import Result
 from .base import counted
 from .datawarnings import WarningTally
+from .leadfile import LeadFile
 from .names import NameWatch
+from .summary import StageTally
 
-__all__ = ["Findings", "RuleTally"]
+__all__ = ["Findings", "RuleTally", "file_summary"]
 
 
 class RuleTally:
@@ -149,3 +152,25 @@ class Findings:
             "unknown_names": [name.to_dict() for name in self.names.unknown()],
             "hidden_events": [item.to_dict() for item in self.names.hidden_events()],
         }
+
+
+def file_summary(
+    lead_file: LeadFile,
+    rules: str,
+    moment: dt.datetime,
+    tally: StageTally,
+    findings: Findings,
+) -> dict[str, Any]:
+    """The summary of a file of leads scored with ``rules`` at ``moment``, as JSON: what
+    ``leadrules score --summary-json`` writes (and what a report on the file is made of)."""
+    return {
+        "leads_file": lead_file.name,
+        "rules": rules,
+        "now": moment.isoformat(),
+        "leads": tally.leads,
+        "skipped": lead_file.reporter.skipped,
+        "stages": tally.to_dict(),
+        **findings.to_dict(),
+        "events": lead_file.events_summary(),
+        "rules_fired": findings.rules.to_dict(),
+    }

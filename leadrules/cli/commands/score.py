@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Any
 
 import click
 
@@ -24,7 +23,7 @@ from ..base import (
     echo_err,
     load_rules,
 )
-from ..findings import Findings
+from ..findings import Findings, file_summary
 from ..leadfile import LeadFile
 from ..options import (
     LEADS_FILE,
@@ -41,7 +40,7 @@ from ..summary import StageTally
 from ..terminal import color_wanted, colorize, progress_wanted
 from ..writers import WRITERS, make_writer
 
-__all__ = ["explain", "score", "summary_data"]
+__all__ = ["explain", "score"]
 
 
 def _keep_callback(
@@ -52,27 +51,6 @@ def _keep_callback(
     for text in value:
         names.extend(part.strip() for part in text.split(",") if part.strip())
     return tuple(names)
-
-
-def summary_data(
-    lead_file: LeadFile,
-    rules: str,
-    moment: dt.datetime,
-    tally: StageTally,
-    findings: Findings,
-) -> dict[str, Any]:
-    """The summary of ``leadrules score`` as JSON (``--summary-json``)."""
-    return {
-        "leads_file": lead_file.name,
-        "rules": rules,
-        "now": moment.isoformat(),
-        "leads": tally.leads,
-        "skipped": lead_file.reporter.skipped,
-        "stages": tally.to_dict(),
-        **findings.to_dict(),
-        "events": lead_file.events_summary(),
-        "rules_fired": findings.rules.to_dict(),
-    }
 
 
 @command()
@@ -187,7 +165,7 @@ def score(
         for line in findings.rules.lines():
             echo_err(line)
     if summary_json is not None:
-        data = summary_data(lead_file, rules, moment, tally, findings)
+        data = file_summary(lead_file, rules, moment, tally, findings)
         with open(summary_json, "w", encoding="utf-8") as handle:
             json.dump(data, handle, indent=2, ensure_ascii=False)
             handle.write("\n")
