@@ -17,6 +17,7 @@ from .errors import (
     SchemaError,
 )
 from .lang.format import format
+from .lang.schema.sample import infer_schema
 from .result import (
     Clamp,
     Contribution,
@@ -58,5 +59,6 @@ __all__ = [
     "compile",
     "evaluate",
     "format",
+    "infer_schema",
     "load",
 ]

@@ -144,11 +144,12 @@ def counted(count: int, thing: str) -> str:
 # --------------------------------------------------------------------------- files
 
 
-def load_rules(path: str) -> RuleSet:
-    """Compile a rule file; on mistakes print every diagnostic and stop with exit code 2."""
+def load_rules(path: str, dayfirst: bool = False) -> RuleSet:
+    """Compile a rule file (``dayfirst``: the leads' dates are read day first); on mistakes
+    print every diagnostic and stop with exit code 2."""
     text = read_rule_text(path)
     try:
-        return compile_rules(text, filename=path)
+        return compile_rules(text, filename=path, dayfirst=dayfirst)
     except RuleSyntaxError as exc:
         for diagnostic in exc.diagnostics:
             echo_err(diagnostic.render() + "\n")
@@ -178,10 +179,12 @@ def read_rule_text(path: str) -> str:
     return text
 
 
-def open_input(path: str, fmt: str | None, encoding: str) -> InputFile:
-    """An input file opened; a file that cannot be used is a :class:`Failure` (even with
-    ``--debug``)."""
+def open_input(path: str, fmt: str | None, encoding: str, *, table: bool = True) -> InputFile:
+    """An input file opened; a file that cannot be used (``table``: or that is not a table of
+    records, see :func:`.inputs.check_table`) is a :class:`Failure` (even with ``--debug``)."""
     try:
-        return InputFile.open(path, cast("Format | None", fmt.lower() if fmt else None), encoding)
+        return InputFile.open(
+            path, cast("Format | None", fmt.lower() if fmt else None), encoding, table=table
+        )
     except LeadRulesError as exc:
         raise Failure(str(exc)) from exc

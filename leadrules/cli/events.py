@@ -1,26 +1,40 @@
 """An events file (``--events``): loaded into memory keyed by lead id, and joined to each lead
-as it is read.
+as it is read; what matched no lead.
 
 This is the one input that is not streamed: memory grows with the number of events, not of
-leads. Not here: reading the file's records (:mod:`.records`).
+leads. Problems met in many rows (events without a lead id or a name) are reported once each,
+with a count and the lines, after the file is read. Not here: reading the file's records
+(:mod:`.records`), choosing the id columns (:mod:`.ids`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
-from ..lang.ast import normalize_name
-from .inputs import InputFile, Reporter
-from .records import LeadItem, find_field, id_text, json_error, lead_id, read_records
+from ..runtime.names import normalize_name
+from .ids import headers_text
+from .inputs import Reporter
+from .records import LeadItem, find_field, id_text, json_error
 
-__all__ = ["EventTable", "attach_events", "load_events"]
+__all__ = ["AT_NAMES", "NAME_NAMES", "EventTable", "attach_events", "load_events"]
 
-_LEAD_ID_NAMES = ("lead id", "lead")
-_NAME_NAMES = ("name", "event", "event name", "type", "activity")
-_AT_NAMES = ("at", "timestamp", "time", "date", "occurred at", "created at")
+#: Columns that hold an event's name, and its time (normalised), in order of preference.
+NAME_NAMES = ("name", "event", "event name", "event type", "type", "activity", "activity type")
+AT_NAMES = (
+    "at",
+    "timestamp",
+    "time",
+    "date",
+    "occurred at",
+    "created at",
+    "event date",
+    "event time",
+    "activity date",
+)
 
 
 @attrs.define
@@ -30,11 +44,13 @@ class EventTable:
     by_lead: dict[str, list[dict[str, Any]]] = attrs.field(factory=dict)
     count: int = 0
     used: set[str] = attrs.field(factory=set)
+    id_column: str | None = None  # the events' column that holds the lead id
+    example_lead: str | None = None  # the first lead id of the leads file, for messages
 
-    def unused(self) -> tuple[int, int]:
-        """(events, lead ids) that matched no lead."""
+    def unused(self) -> tuple[int, int, str | None]:
+        """(events, lead ids) that matched no lead, and the first such id."""
         ids = [key for key in self.by_lead if key not in self.used]
-        return sum(len(self.by_lead[key]) for key in ids), len(ids)
+        return sum(len(self.by_lead[key]) for key in ids), len(ids), ids[0] if ids else None
 
 
 def _pick(keys: dict[str, str], names: tuple[str, ...]) -> str | None:
@@ -44,31 +60,74 @@ def _pick(keys: dict[str, str], names: tuple[str, ...]) -> str | None:
     return None
 
 
-def load_events(source: InputFile, id_field: str, reporter: Reporter) -> EventTable:
-    """Read an events file into memory, keyed by lead id.
+class _Problems:
+    """Row problems of one kind, reported once: how many, and on which lines."""
 
-    Each record needs the lead's id (a column ``lead id``/``lead_id``/``lead``, else the
-    ``id_field`` column), the event's name (``name``, ``event``, ``event name``, ``type``) and its
-    time (``at``, ``timestamp``, ``time``, ``date``). Properties come from a ``properties`` value
-    (an object; in CSV, JSON text) and from every other column.
+    def __init__(self) -> None:
+        self.lines: dict[str, list[str]] = {}
+
+    def add(self, message: str, where: str) -> None:
+        self.lines.setdefault(message, []).append(where.rpartition(":")[2])
+
+    def report(self, name: str, reporter: Reporter, skipped: bool) -> None:
+        for message, lines in self.lines.items():
+            shown = ", ".join(lines[:5]) + (
+                f" and {len(lines) - 5:,} more" if len(lines) > 5 else ""
+            )
+            where = f"line {shown}" if len(lines) == 1 else f"lines {shown}"
+            if skipped:
+                events = f"{len(lines):,} event{'s' if len(lines) != 1 else ''}"
+                text = f"{events} skipped: {message} ({where})"
+                reporter.skip_many(name, len(lines), text)
+            else:
+                reporter.warn_once(name, f"{message} ({where})")
+
+
+def load_events(
+    records: Iterable[LeadItem], name: str, id_column: str, reporter: Reporter
+) -> EventTable:
+    """Read an events file's records into memory, keyed by the lead id in ``id_column`` (see
+    :func:`.ids.choose_events_id`).
+
+    Each record needs the event's name (``name``, ``event``, ``event name``, ``type``, ...)
+    and its time (``at``, ``timestamp``, ``time``, ``date``, ...). Properties come from a
+    ``properties`` value (an object; in CSV, JSON text) and from every other column.
     """
-    table = EventTable()
-    id_names = (*_LEAD_ID_NAMES, normalize_name(id_field))
-    for item in read_records(source, reporter):
+    table = EventTable(id_column=id_column)
+    skipped = _Problems()
+    noted = _Problems()
+    wanted_id = normalize_name(id_column)
+    columns: list[str] = []
+    for item in records:
+        if not columns:
+            columns = [k for k in item.data if isinstance(k, str)]
         keys: dict[str, str] = {}
         for key in item.data:
             keys.setdefault(normalize_name(key), key)
-        id_key = _pick(keys, id_names)
-        name_key = _pick(keys, _NAME_NAMES)
-        at_key = _pick(keys, _AT_NAMES)
+        id_key = id_column if id_column in item.data else keys.get(wanted_id)
+        name_key = _pick(keys, NAME_NAMES)
+        at_key = _pick(keys, AT_NAMES)
         props_key = keys.get("properties")
-        owner = None if id_key is None else id_text(item.data[id_key])
-        if owner is None:
-            reporter.skip(item.where, f"the event has no lead id (a lead_id or {id_field} column)")
+        if id_key is None:
+            skipped.add(
+                f"no {id_column!r} field for the lead's id (fields: "
+                f"{headers_text(list(item.data))})",
+                item.where,
+            )
             continue
-        name = None if name_key is None else item.data[name_key]
-        if not isinstance(name, str) or not name.strip():
-            reporter.skip(item.where, "the event has no name (a name or event column)")
+        owner = id_text(item.data[id_key])
+        if owner is None:
+            skipped.add(f"the lead id ({id_key!r}) is blank", item.where)
+            continue
+        event_name = None if name_key is None else item.data[name_key]
+        if not isinstance(event_name, str) or not event_name.strip():
+            what = (
+                f"the event's name ({name_key!r}) is blank"
+                if name_key is not None
+                else "no column for the event's name (name, event, event name, type; fields: "
+                f"{headers_text(list(item.data))})"
+            )
+            skipped.add(what, item.where)
             continue
         properties: dict[str, Any] = {}
         if props_key is not None:
@@ -77,31 +136,41 @@ def load_events(source: InputFile, id_field: str, reporter: Reporter) -> EventTa
                 try:
                     raw = json.loads(raw)
                 except json.JSONDecodeError as exc:
-                    reporter.note(item.where, f"properties: {json_error(exc)}; ignored")
+                    noted.add(f"properties: {json_error(exc)}; ignored", item.where)
                     raw = None
             if isinstance(raw, dict):
                 properties.update(raw)
             elif raw is not None:
-                reporter.note(item.where, "properties must be an object; ignored")
+                noted.add("properties must be an object; ignored", item.where)
         used = {id_key, name_key, at_key, props_key}
         for key, value in item.data.items():
             if key not in used and value is not None:
                 properties.setdefault(key, value)
         event = {
-            "name": name,
+            "name": event_name,
             "at": None if at_key is None else item.data[at_key],
             "properties": properties,
         }
         table.by_lead.setdefault(owner, []).append(event)
         table.count += 1
+    skipped.report(name, reporter, skipped=True)
+    noted.report(name, reporter, skipped=False)
+    if not table.count and skipped.lines:
+        reporter.warn_once(
+            name,
+            f"no event was read; if the lead id is not in {id_column!r}, name its column with "
+            f"--events-id-field COLUMN (the columns: {headers_text(columns)})",
+        )
     return table
 
 
-def attach_events(item: LeadItem, table: EventTable, id_field: str) -> None:
-    """Add the lead's events from ``table`` to its ``events`` (after any it already has)."""
-    key = lead_id(item, id_field)
+def attach_events(item: LeadItem, table: EventTable, key: str | None) -> None:
+    """Add the lead's events from ``table`` (the lead's id is ``key``) to its ``events``
+    (after any it already has)."""
     if key is None:
         return
+    if table.example_lead is None:
+        table.example_lead = key
     joined = table.by_lead.get(key)
     if joined is None:
         return

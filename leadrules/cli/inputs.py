@@ -36,6 +36,7 @@ __all__ = [
     "InputError",
     "InputFile",
     "Reporter",
+    "check_table",
     "decode_message",
     "detect_format",
     "parse_moment",
@@ -59,23 +60,69 @@ class InputError(LeadRulesError):
 
 class Reporter:
     """Collects problems met in input files and shows each on standard error as
-    ``file:line: message``. ``skipped`` counts records that could not be used."""
+    ``file:line: message``. ``skipped`` counts records that could not be used.
+
+    The same message about many records is shown for the first :data:`REPEATS` of them; the
+    rest are counted, and :meth:`finish` says how many more there were and where."""
+
+    #: How many records with the same problem are shown one by one.
+    REPEATS = 3
 
     def __init__(self) -> None:
         self._write: Callable[[str], None] = _stderr_line
         self.skipped = 0
+        # (file, text) -> [how many, the lines of the first few not shown]
+        self._repeats: dict[tuple[str, str], list[Any]] = {}
 
     def set_writer(self, write: Callable[[str], None]) -> None:
         self._write = write
 
+    def _show(self, where: str, text: str) -> None:
+        name, _, line = where.rpartition(":")
+        seen = self._repeats.setdefault((name or where, text), [0, []])
+        seen[0] += 1
+        if seen[0] <= self.REPEATS:
+            self._write(f"{where}: {text}")
+        elif len(seen[1]) < 5:
+            seen[1].append(line)
+
     def skip(self, where: str, message: str) -> None:
         """A record that was left out."""
         self.skipped += 1
-        self._write(f"{where}: skipped: {message}")
+        self._show(where, f"skipped: {message}")
 
     def note(self, where: str, message: str) -> None:
         """Something odd that did not stop the record from being used."""
-        self._write(f"{where}: warning: {message}")
+        self._show(where, f"warning: {message}")
+
+    def skip_many(self, name: str, count: int, message: str) -> None:
+        """``count`` records of file ``name`` left out, said in one line."""
+        self.skipped += count
+        self._write(f"{name}: {message}")
+
+    def warn_once(self, name: str, message: str) -> None:
+        """Something odd about file ``name`` (or many of its records), said in one line."""
+        self._write(f"{name}: warning: {message}")
+
+    def finish(self) -> None:
+        """How many more records had a problem already shown, and where; once, at the end."""
+        for (name, text), (count, lines) in self._repeats.items():
+            more = count - self.REPEATS
+            if more > 0:
+                shown = ", ".join(lines) + (
+                    f" and {more - len(lines):,} more" if more > len(lines) else ""
+                )
+                what = "record" if text.startswith("skipped") else "line"
+                self._write(
+                    f"{name}: {counted_text(more, 'more ' + what)} like that ({text}): "
+                    f"{'line' if more == 1 else 'lines'} {shown}"
+                )
+        self._repeats.clear()
+
+
+def counted_text(count: int, thing: str) -> str:
+    """``1 more record``, ``1,005 more records``."""
+    return f"{count:,} {thing}{'s' if count != 1 else ''}"
 
 
 def _stderr_line(text: str) -> None:
@@ -117,7 +164,11 @@ class InputFile:
     _owned: bool = True
 
     @classmethod
-    def open(cls, path: str, fmt: Format | None = None, encoding: str = "utf-8") -> InputFile:
+    def open(
+        cls, path: str, fmt: Format | None = None, encoding: str = "utf-8", *, table: bool = True
+    ) -> InputFile:
+        """Open ``path`` (``-``: standard input). ``table``: the file must hold leads or events
+        (:func:`check_table`: not a workbook, an archive, a web page or an empty file)."""
         owned = path != "-"
         if not owned:
             stream: IO[bytes] = sys.stdin.buffer
@@ -148,6 +199,13 @@ class InputFile:
             if owned:
                 stream.close()
             raise InputError(f"{encoding!r} is not a text encoding (try utf-8, cp1252 or latin-1)")
+        if table:
+            try:
+                check_table(name, stream, chosen, explicit=fmt is not None, encoding=info.name)
+            except InputError:
+                if owned:
+                    stream.close()
+                raise
         return cls(name, stream, size, chosen, encoding, 0, owned)
 
     def close(self) -> None:
@@ -165,9 +223,22 @@ class InputFile:
         ending; a leading byte-order mark is dropped. A byte that cannot be decoded stands in
         the text as a lone surrogate (see :func:`undecodable`)."""
         decode = codecs.getincrementaldecoder(_bom_aware(self.encoding))("surrogateescape").decode
-        for number, raw in enumerate(self.stream, start=1):
+        # Bytes are split at b"\n"; in a wide encoding (UTF-16) that is not where lines end,
+        # so the text is split again, and what follows the last line end waits for more.
+        pending = ""
+        number = 0
+        for raw in self.stream:
             self.consumed += len(raw)
-            yield number, decode(raw)
+            pending += decode(raw)
+            if "\n" not in pending:
+                continue
+            *complete, pending = pending.split("\n")
+            for text in complete:
+                number += 1
+                yield number, text + "\n"
+        pending += decode(b"", final=True)
+        if pending:
+            yield number + 1, pending
 
     def chunks(self) -> Iterator[str]:
         """The text in pieces, decoded as :meth:`lines` decodes it."""
@@ -265,3 +336,87 @@ def detect_format(path: str, stream: IO[bytes] | None = None) -> Format:
         if head.startswith(b"{"):
             return "jsonl"
     return "csv"
+
+
+# --------------------------------------------------------------------------- not a table
+
+_SAVE_AS_CSV = (
+    "export it as CSV and score the .csv file (Excel: File > Save As > CSV UTF-8; Google "
+    "Sheets: File > Download > Comma-separated values; LibreOffice: File > Save As > Text CSV)"
+)
+
+
+def _binary_kind(head: bytes) -> str | None:
+    """What a file that is not text is, from its first bytes; None for text."""
+    if head.startswith(b"PK\x03\x04"):
+        if b"[Content_Types].xml" in head or b"xl/" in head:
+            return "an Excel workbook (.xlsx)"
+        if b"opendocument.spreadsheet" in head:
+            return "an OpenDocument spreadsheet (.ods)"
+        return "a ZIP archive"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "an Excel 97-2003 workbook (.xls)"
+    for magic, kind in (
+        (b"\x1f\x8b", "compressed with gzip"),
+        (b"%PDF", "a PDF document"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"SQLite format 3\x00", "an SQLite database"),
+    ):
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+def check_table(
+    name: str, stream: IO[bytes], fmt: Format, *, explicit: bool, encoding: str = "utf-8"
+) -> None:
+    """:class:`InputError` when the start of ``stream`` shows that it is not a table of leads
+    (a spreadsheet workbook, an archive, an image, a web page, a binary file, nothing at all)
+    or not in ``fmt`` (JSON in a file named ``.csv``), saying what to do. Reads nothing: it
+    peeks at the first bytes (a stream without ``peek`` is not checked)."""
+    peek = getattr(stream, "peek", None)
+    if peek is None:  # pragma: no cover - files and standard input are buffered
+        return
+    head: bytes = peek(4096)[:4096]
+    kind = _binary_kind(head)
+    if kind is not None:
+        if "workbook" in kind or "spreadsheet" in kind:
+            raise InputError(f"{name} is {kind}, not a CSV file: {_SAVE_AS_CSV}")
+        if kind == "a ZIP archive":
+            raise InputError(f"{name} is a ZIP archive: unzip it and score the CSV file inside")
+        if kind == "compressed with gzip":
+            raise InputError(
+                f"{name} is compressed with gzip: decompress it first "
+                f"(gunzip -c {name} | leadrules score RULES -)"
+            )
+        raise InputError(f"{name} is {kind}, not a table of leads (CSV, JSON Lines or JSON)")
+    wide = encoding.startswith(("utf-16", "utf-32"))
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not wide:
+        raise InputError(
+            f'{name} is saved as UTF-16 text (Excel\'s "Unicode Text"): save it as CSV UTF-8, '
+            "or pass --encoding utf-16"
+        )
+    if b"\x00" in head and not wide:
+        raise InputError(
+            f"{name} is a binary file, not text: score a CSV, JSON Lines or JSON export"
+        )
+    if wide:
+        return  # the checks below read the text as bytes of ASCII
+    text = head[len(codecs.BOM_UTF8) :] if head.startswith(codecs.BOM_UTF8) else head
+    text = text.lstrip(b" \t\r\n")
+    if not text:
+        raise InputError(f"{name} is empty: there are no leads in it")
+    start = text[:20].lower()
+    if start.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body", b"<table")):
+        what = "an XML document" if start.startswith(b"<?xml") else "a web page (HTML)"
+        raise InputError(
+            f"{name} is {what}, not a table of leads: a download link that gave a page "
+            "instead of the export? Download the export as CSV"
+        )
+    if fmt in ("csv", "tsv") and not explicit and text[:1] in (b"{", b"["):
+        json_kind = "json" if text[:1] == b"[" else "jsonl"
+        raise InputError(
+            f"{name} holds JSON, not CSV: pass --input-format {json_kind} "
+            f"(or name the file .{json_kind})"
+        )

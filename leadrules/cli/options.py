@@ -1,6 +1,6 @@
 """The options and argument types that several commands share, each defined once: ``--now``,
-the leads input options (``--events``, ``--id-field``, ``--input-format``, ``--encoding``),
-``--progress`` and ``--color``.
+the leads input options (``--events``, ``--id-field``, ``--events-id-field``,
+``--input-format``, ``--encoding``), ``--dayfirst``, ``--progress`` and ``--color``.
 
 Not here: ``--debug`` (every command has it: :mod:`.base`), and options only one command takes
 (they stay with that command in :mod:`.commands`).
@@ -21,6 +21,7 @@ __all__ = [
     "LEADS_FILE",
     "RULES_FILE",
     "color_option",
+    "dayfirst_option",
     "encoding_option",
     "input_options",
     "now_option",
@@ -69,9 +70,19 @@ def encoding_option(help_text: str) -> Callable[[F], F]:
     return click.option("--encoding", default="utf-8", show_default=True, help=help_text)
 
 
+def dayfirst_option(func: F) -> F:
+    """``--dayfirst``: the command gets ``dayfirst`` (rules compiled with ``dayfirst=True``)."""
+    return click.option(
+        "--dayfirst",
+        is_flag=True,
+        help="Read the leads' numeric dates day first: 03/04/2026 is 3 April (default: month "
+        "first, 4 March). Never guessed from the values.",
+    )(func)
+
+
 def input_options(func: F) -> F:
-    """How to read LEADS: the command gets ``events_path``, ``id_field``, ``input_format`` and
-    ``encoding`` (see :class:`.leadfile.LeadFile`)."""
+    """How to read LEADS: the command gets ``events_path``, ``id_field``, ``events_id_field``,
+    ``input_format`` and ``encoding`` (see :class:`.leadfile.LeadFile`)."""
     options = [
         click.option(
             "--events",
@@ -79,12 +90,21 @@ def input_options(func: F) -> F:
             type=click.Path(exists=True, dir_okay=False),
             default=None,
             help="A CSV or JSONL file of events (lead id, name, timestamp, properties) to join "
-            "to the leads by --id-field.",
+            "to the leads by their id.",
         ),
         click.option(
             "--id-field",
-            default="id",
-            help="The leads' id field, matched as rules match names (default: id, else lead id).",
+            default=None,
+            metavar="COLUMN",
+            help="The leads' id column, matched as rules match names (default: the first of id, "
+            "Record ID, Lead ID, Contact ID that the leads have).",
+        ),
+        click.option(
+            "--events-id-field",
+            default=None,
+            metavar="COLUMN",
+            help="The events file's column holding the lead's id (default: lead id or lead, "
+            "else the leads' id column's name, else Contact ID or Record ID).",
         ),
         click.option(
             "--input-format",

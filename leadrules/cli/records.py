@@ -24,11 +24,10 @@ from .inputs import InputError, InputFile, Reporter, undecodable
 
 __all__ = [
     "LeadItem",
+    "Records",
     "find_field",
     "id_text",
     "json_error",
-    "lead_id",
-    "lead_label",
     "read_records",
 ]
 
@@ -46,14 +45,28 @@ class LeadItem:
     data: dict[str, Any]
 
 
-def read_records(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
+@attrs.define
+class Records:
+    """The records of a file, read lazily; ``header`` is a CSV file's header (its cells as
+    written, stripped), None for JSON."""
+
+    items: Iterator[LeadItem]
+    header: list[str] | None = None
+
+    def __iter__(self) -> Iterator[LeadItem]:
+        return self.items
+
+
+def read_records(source: InputFile, reporter: Reporter) -> Records:
     """Every record of ``source`` as a dictionary, lazily. Broken records are reported and
-    skipped (they still count in ``number``, so that numbers match the file)."""
+    skipped (they still count in ``number``, so that numbers match the file). A file that
+    holds something other than records (a JSON object wrapping a list, an array of arrays,
+    ...) is an :class:`~.inputs.InputError` when its first record is read."""
     if source.fmt in ("csv", "tsv"):  # the header is read at once
         return _read_csv(source, reporter, "\t" if source.fmt == "tsv" else ",")
     if source.fmt == "jsonl":
-        return _read_jsonl(source, reporter)
-    return _read_json(source, reporter)
+        return Records(_read_jsonl(source, reporter))
+    return Records(_read_json(source, reporter))
 
 
 def _describe_type(value: Any) -> str:
@@ -91,9 +104,48 @@ def _read_jsonl(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
             reporter.skip(where, json_error(exc))
             continue
         if not isinstance(value, dict):
+            if number == 1 and isinstance(value, list):
+                raise InputError(
+                    f"{where}: the first line is a JSON array, not a lead: this is a JSON "
+                    "file, not JSON Lines (one object per line); pass --input-format json"
+                )
             reporter.skip(where, f"a lead must be a JSON object, not {_describe_type(value)}")
             continue
         yield LeadItem(number, where, value)
+
+
+def _wrapped_list(value: dict[str, Any]) -> tuple[str, int] | None:
+    """(key, length) of a list of records inside a JSON object (``{"results": [{...}, ...]}``,
+    as APIs answer), other than a lead's ``events``."""
+    for key, inner in value.items():
+        if (
+            isinstance(inner, list)
+            and inner
+            and isinstance(inner[0], dict)
+            and normalize_name(str(key)) != "events"
+        ):
+            return str(key), len(inner)
+    return None
+
+
+def _not_records(where: str, value: Any) -> InputError:
+    """A JSON file whose content is not leads: what it holds, and what to do."""
+    wrapped = _wrapped_list(value) if isinstance(value, dict) else None
+    if wrapped is not None:
+        key, length = wrapped
+        return InputError(
+            f"{where}: the file holds one JSON object with a list of {length} records under "
+            f"{key!r}, not a list of leads: extract the list (for example "
+            f"jq '.{key}' FILE > leads.json) and score that"
+        )
+    if isinstance(value, list):
+        return InputError(
+            f"{where}: the JSON array holds rows as arrays, not leads as objects: export "
+            "the leads as an array of objects (one per lead), as JSON Lines or as CSV"
+        )
+    return InputError(
+        f"{where}: a JSON file holds an array of leads (objects), not {_describe_type(value)}"
+    )
 
 
 def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
@@ -176,13 +228,11 @@ def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
         where = f"{source.name}:{line}"
         if bad is not None:
             reporter.skip(*bad)
-        elif isinstance(value, dict):
-            yield LeadItem(1, where, value)
-        else:
-            reporter.skip(
-                where, f"a JSON file holds an array of leads, not {_describe_type(value)}"
-            )
-        return
+            return
+        if isinstance(value, dict) and _wrapped_list(value) is None:
+            yield LeadItem(1, where, value)  # one lead
+            return
+        raise _not_records(where, value)
     pos += 1
     number = 0
     expect_item = True
@@ -219,11 +269,13 @@ def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
             reporter.skip(*bad)
         elif isinstance(value, dict):
             yield LeadItem(number, where, value)
+        elif number == 1:
+            raise _not_records(where, value)
         else:
             reporter.skip(where, f"a lead must be a JSON object, not {_describe_type(value)}")
 
 
-def _read_csv(source: InputFile, reporter: Reporter, delimiter: str) -> Iterator[LeadItem]:
+def _read_csv(source: InputFile, reporter: Reporter, delimiter: str) -> Records:
     """A CSV record may span lines (a quoted cell with line breaks): a line with bytes that
     cannot be decoded makes the whole record it belongs to unreadable; in the header, the
     whole file."""
@@ -253,10 +305,10 @@ def _read_csv(source: InputFile, reporter: Reporter, delimiter: str) -> Iterator
         line_no, message = undecoded[0]
         raise InputError(f"{source.name}:{line_no}: cannot read the CSV header: {message}")
     if first is None:
-        return iter(())
+        return Records(iter(()))
     header = [cell.strip() for cell in first]
     _check_header(source.name, header, reporter)
-    return _csv_rows(source, reporter, reader, header, current, undecoded)
+    return Records(_csv_rows(source, reporter, reader, header, current, undecoded), header)
 
 
 def _csv_rows(
@@ -351,17 +403,3 @@ def id_text(value: Any) -> str | None:
         value = int(value)
     text = str(value).strip()
     return text or None
-
-
-def lead_id(item: LeadItem, id_field: str) -> str | None:
-    """The lead's id as text: the ``id_field`` field; for the default ``id``, a ``lead id``
-    field (``Lead ID``, ``lead_id``) when there is no ``id``."""
-    found = find_field(item.data, id_field)
-    if found is None and normalize_name(id_field) == "id":
-        found = find_field(item.data, "lead id")
-    return None if found is None else id_text(found[1])
-
-
-def lead_label(item: LeadItem, id_field: str) -> str:
-    """The lead's id, or ``#N`` (its position in the file) when it has none."""
-    return lead_id(item, id_field) or f"#{item.number}"

@@ -53,11 +53,18 @@ class StageTally:
             self.warnings += len(result.warnings)
             self.leads_with_warnings += 1
 
-    def lines(self) -> list[str]:
-        rows: list[tuple[str, int]] = [(name, self.counts[name]) for name in reversed(self.stages)]
+    def rows(self) -> list[tuple[str, int]]:
+        """(stage, leads), highest stage first, then ``no stage`` and ``disqualified``."""
+        rows = [(name, self.counts[name]) for name in reversed(self.stages)]
         rows.append(("no stage", self.counts[NO_STAGE]))
         rows.append(("disqualified", self.counts[DISQUALIFIED]))
-        out = [f"  {name:<14} {count:>8}" for name, count in rows]
+        return rows
+
+    def to_dict(self) -> dict[str, int]:
+        return dict(self.rows())
+
+    def lines(self) -> list[str]:
+        out = [f"  {name:<14} {count:>8}" for name, count in self.rows()]
         if self.warnings:
             out.append(
                 f"  {'data warnings':<14} {self.warnings:>8}"
@@ -165,32 +172,35 @@ class Mover:
 
 
 def stage_notes(old: Result, new: Result) -> list[str]:
-    """Why a lead's stage changed beyond its points: a stage whose threshold or condition
-    changed, or that was added or removed."""
+    """Why a lead's stage changed beyond its points: for each stage the lead reaches under one
+    set of rules and not under the other, its threshold or condition if that changed (a stage
+    the lead reaches under both, or misses under both, explains nothing), or that the stage
+    was added or removed."""
     if stage_label(old) == stage_label(new):
         return []
     before = {s.name: s for s in old.stages}
     after = {s.name: s for s in new.stages}
     notes: list[str] = []
-    for name in dict.fromkeys((old.stage, new.stage)):
-        if name is None:
-            continue
+    for name in dict.fromkeys([*before, *after]):
         o, n = before.get(name), after.get(name)
         if o is None:
-            notes.append(f"stage {name} is new (at {number_text(n.threshold) if n else '?'})")
-        elif n is None:
-            notes.append(f"stage {name} was removed")
-        else:
-            if o.threshold != n.threshold:
-                notes.append(
-                    f"stage {name} moved from {number_text(o.threshold)} "
-                    f"to {number_text(n.threshold)}"
-                )
-            if o.condition != n.condition:
-                notes.append(
-                    f"stage {name}: its condition was {_truth(o.condition)}, "
-                    f"is {_truth(n.condition)}"
-                )
+            if n is not None and n.reached:
+                notes.append(f"stage {name} is new (at {number_text(n.threshold)})")
+            continue
+        if n is None:
+            if o.reached:
+                notes.append(f"stage {name} was removed")
+            continue
+        if o.reached == n.reached:
+            continue
+        if o.threshold != n.threshold:
+            notes.append(
+                f"stage {name} moved from {number_text(o.threshold)} to {number_text(n.threshold)}"
+            )
+        if o.condition != n.condition:
+            notes.append(
+                f"stage {name}: its condition was {_truth(o.condition)}, is {_truth(n.condition)}"
+            )
     return notes
 
 

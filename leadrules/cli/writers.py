@@ -1,5 +1,7 @@
 """How ``leadrules score`` writes each scored lead: a table for people, JSON Lines or CSV for
-tools; and the stage label and short note a row shows.
+tools (the leads' own id header, the columns kept with ``--keep``, each group's points and a
+one-cell breakdown of the points, ready to import back into the CRM); and the stage label and
+short note a row shows.
 
 Output is plain text with a fixed layout, so that two runs can be compared with ``diff``. Not
 here: the totals after the rows (:mod:`.summary`).
@@ -11,10 +13,11 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
-from ..lang.decimal_text import number_text
-from ..result import Result, json_number
+from ..lang.decimal_text import number_text, signed_number_text
+from ..result import Result, json_number, json_value
 from .base import counted
 
 __all__ = [
@@ -25,6 +28,8 @@ __all__ = [
     "JsonlWriter",
     "ScoreWriter",
     "TableWriter",
+    "breakdown",
+    "cell_text",
     "make_writer",
     "note_for",
     "stage_label",
@@ -55,17 +60,59 @@ def note_for(result: Result) -> str:
     return "; ".join(notes)
 
 
-class ScoreWriter:
-    """Writes one line (or record) per scored lead to ``write``."""
+def breakdown(result: Result) -> str:
+    """The points in one cell, in the order they were given: ``+30 requested demo; +20
+    decision maker; -10 group fit limited to max 50``."""
+    parts: list[str] = []
+    for c in result.contributions:
+        label = c.label
+        if c.kind == "clamp":
+            for clamp in result.clamps:
+                if clamp.kind in ("group max", "group min") and clamp.target == c.group:
+                    word = clamp.kind.split()[1]
+                    label = f"group {c.group} limited to {word} {number_text(clamp.limit)}"
+                    break
+        parts.append(f"{signed_number_text(c.points)} {label}")
+    return "; ".join(parts)
 
-    def __init__(self, write: Callable[[str], None], explain: bool) -> None:
+
+def cell_text(value: Any) -> str:
+    """A lead's value in a CSV cell: text as it is, nothing for missing, numbers and yes/no
+    as JSON writes them, lists and objects as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    plain = json_value(value)
+    if isinstance(plain, str):
+        return plain
+    return json.dumps(plain, ensure_ascii=False)
+
+
+class ScoreWriter:
+    """Writes one line (or record) per scored lead to ``write``. ``id_header``: the name of
+    the id column; ``keep``: the headers of the leads' columns carried through (their values
+    are given to :meth:`lead`); ``groups``: the rules' groups, in order."""
+
+    def __init__(
+        self,
+        write: Callable[[str], None],
+        explain: bool,
+        *,
+        id_header: str = "id",
+        keep: Sequence[str] = (),
+        groups: Sequence[str] = (),
+    ) -> None:
         self.write = write
         self.explain = explain
+        self.id_header = id_header
+        self.keep = tuple(keep)
+        self.groups = tuple(groups)
 
     def start(self) -> None:
         """Called once, before the first lead."""
 
-    def lead(self, label: str, where: str, result: Result) -> None:
+    def lead(self, label: str, where: str, result: Result, kept: Sequence[Any] = ()) -> None:
         raise NotImplementedError
 
 
@@ -79,7 +126,7 @@ class TableWriter(ScoreWriter):
     def _row(label: str, score: str, stage: str, note: str) -> str:
         return f"{label:<12} {score:>8}  {stage:<15} {note}".rstrip()
 
-    def lead(self, label: str, where: str, result: Result) -> None:
+    def lead(self, label: str, where: str, result: Result, kept: Sequence[Any] = ()) -> None:
         self.write(
             self._row(label, number_text(result.score), stage_label(result), note_for(result))
         )
@@ -110,8 +157,10 @@ class JsonlWriter(ScoreWriter):
     """One JSON object per lead; ``--explain`` adds ``explanation`` (text) and ``result`` (every
     detail, as ``Result.to_dict()``)."""
 
-    def lead(self, label: str, where: str, result: Result) -> None:
+    def lead(self, label: str, where: str, result: Result, kept: Sequence[Any] = ()) -> None:
         data = _summary_dict(label, where, result)
+        if self.keep:
+            data["fields"] = {h: json_value(v) for h, v in zip(self.keep, kept, strict=True)}
         if self.explain:
             data["explanation"] = result.explain()
             data["result"] = result.to_dict()
@@ -119,8 +168,10 @@ class JsonlWriter(ScoreWriter):
 
 
 class CsvWriter(ScoreWriter):
+    """One row per lead: the id (under the leads' own id header), the kept columns, the
+    result, each group's points (``group fit``) and the points in one cell (``breakdown``)."""
+
     COLUMNS = (
-        "id",
         "score",
         "stage",
         "qualified",
@@ -137,22 +188,33 @@ class CsvWriter(ScoreWriter):
         self.write(buffer.getvalue().rstrip("\n"))
 
     def start(self) -> None:
-        self._line([*self.COLUMNS, *(("explanation",) if self.explain else ())])
+        self._line(
+            [
+                self.id_header,
+                *self.keep,
+                *self.COLUMNS,
+                *(f"group {name}" for name in self.groups),
+                "breakdown",
+                *(("explanation",) if self.explain else ()),
+            ]
+        )
 
-    def lead(self, label: str, where: str, result: Result) -> None:
+    def lead(self, label: str, where: str, result: Result, kept: Sequence[Any] = ()) -> None:
         cells = [
             label,
+            *(cell_text(value) for value in kept),
             number_text(result.score),
             result.stage or "",
             "true" if result.qualified else "false",
             "true" if result.disqualified else "false",
             "; ".join(d.reason for d in result.disqualifications),
             result.next_stage or "",
-            ""
-            if result.points_to_next_stage is None
-            else number_text(result.points_to_next_stage),
+            "" if result.points_to_next_stage is None else number_text(result.points_to_next_stage),
             "; ".join(result.warnings),
         ]
+        groups = result.groups
+        cells.extend(number_text(groups.get(name, Decimal(0))) for name in self.groups)
+        cells.append(breakdown(result))
         if self.explain:
             cells.append(result.explain().rstrip("\n"))
         self._line(cells)
@@ -166,5 +228,13 @@ WRITERS: dict[str, type[ScoreWriter]] = {
 }
 
 
-def make_writer(output: str, write: Callable[[str], None], explain: bool) -> ScoreWriter:
-    return WRITERS[output](write, explain)
+def make_writer(
+    output: str,
+    write: Callable[[str], None],
+    explain: bool,
+    *,
+    id_header: str = "id",
+    keep: Sequence[str] = (),
+    groups: Sequence[str] = (),
+) -> ScoreWriter:
+    return WRITERS[output](write, explain, id_header=id_header, keep=keep, groups=groups)

@@ -84,3 +84,54 @@ def test_test_command_rejects_a_malformed_cases_file(
 def test_test_command_with_no_cases(tmp_path: Path) -> None:
     cases = write(tmp_path / "cases.jsonl", "# nothing yet\n")
     assert run("test", SIMPLE, cases).exit_code == 2
+
+
+# ------------------------------------------------------------------------------- issue 12
+
+
+def test_an_expected_stage_that_is_not_a_stage_of_the_rules_is_a_mistake(tmp_path: Path) -> None:
+    # Stages of examples/b2b.leadrules: MQL, SQL, Sales ready.
+    cases = write(
+        tmp_path / "cases.jsonl",
+        """
+        {"name": "lower case", "lead": {"country": "GB"}, "now": "2026-11-21", "expect": {"stage": "mql"}}
+        {"name": "a CRM's word", "lead": {"country": "GB"}, "now": "2026-11-21", "expect": {"stage": "Marketing Qualified"}}
+        {"name": "fine", "lead": {"country": "GB"}, "now": "2026-11-21", "expect": {"stage": null}}
+        """,  # noqa: E501
+    )
+    result = run("test", B2B, cases)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{cases}:1: expects stage 'mql', which is not a stage of the rules (their stages: "
+        "MQL, SQL, Sales ready; null for no stage); did you mean 'MQL'?",
+        f"{cases}:2: expects stage 'Marketing Qualified', which is not a stage of the rules "
+        "(their stages: MQL, SQL, Sales ready; null for no stage)",
+        f"leadrules: error: {cases} has 2 mistakes",
+    ]
+
+
+def test_cases_without_now_warn_once_that_the_clock_was_used(tmp_path: Path) -> None:
+    cases = write(
+        tmp_path / "cases.jsonl",
+        """
+        {"lead": {"country": "GB"}, "expect": {"score": 0}}
+        {"lead": {"country": "IE"}, "expect": {"score": 0}}
+        {"lead": {"country": "GB"}, "now": "2026-11-21", "expect": {"score": 0}}
+        """,
+    )
+    result = run("test", SIMPLE, cases)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        'warning: 2 cases have no "now": scored at the current time, 20'
+    )
+    assert warnings[0].endswith(
+        ", so results that depend on time (within, since, decay, events) can change from day "
+        'to day; give each case a "now", or pass --now'
+    )
+    with_now = run("test", SIMPLE, cases, "--now", NOW)
+    assert "warning:" not in with_now.stderr
+    every_case = run("test", B2B, EXAMPLES / "cases.jsonl")  # each has its "now"
+    assert "warning:" not in every_case.stderr

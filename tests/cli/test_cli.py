@@ -66,7 +66,7 @@ def test_usage_error_as_a_real_process_has_no_traceback() -> None:
 
 
 def test_unexpected_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(path: str) -> None:
+    def broken(path: str, *rest: object) -> None:
         raise RuntimeError("something inside broke")
 
     monkeypatch.setattr(score_command, "load_rules", broken)

@@ -109,6 +109,10 @@ def test_diff_with_an_empty_leads_file(tmp_path: Path) -> None:
     leads = tmp_path / "none.jsonl"
     leads.write_bytes(b"")
     result = run("diff", SIMPLE, SIMPLE_V2, leads, "-o", "json")
+    assert result.exit_code == 2  # an empty file is not a table
+    assert "is empty: there are no leads in it" in result.stderr
+    header_only = write(tmp_path / "none.csv", "id,country\n")
+    result = run("diff", SIMPLE, SIMPLE_V2, header_only, "-o", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["leads"] == 0 and data["score_change"] is None and data["movers"] == []
@@ -120,3 +124,27 @@ def test_diff_with_a_broken_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{leads}:7: skipped: not valid JSON" in result.stderr
     assert "6 scored" in result.stdout
+
+
+def test_stage_notes_name_only_the_stage_that_explains_the_move() -> None:
+    # b2b_previous -> b2b: MQL moved from 45 to 50, a demo request is worth 30 instead of 20.
+    # L005 goes MQL -> SQL (77.5 -> 87.5) because of the demo's points: SQL (80) is the stage
+    # it newly reaches, and SQL did not change; MQL's threshold is no reason (it was MQL under
+    # both). L008 stays at 46.93 and loses MQL because MQL moved.
+    old = DATA / "b2b_previous.leadrules"
+    result = run("diff", old, B2B, LEADS, "--now", NOW, "--top", "40", "-o", "json")
+    movers = {m["id"]: m for m in json.loads(result.stdout)["movers"]}
+    assert movers["L005"]["stage_notes"] == []
+    assert movers["L008"]["stage_notes"] == ["stage MQL moved from 45 to 50"]
+    # The other way round, the notes are the other way round: L005 loses SQL by points only,
+    # L008 gains MQL because MQL moved down.
+    back = run("diff", B2B, old, LEADS, "--now", NOW, "--top", "40", "-o", "json")
+    movers = {m["id"]: m for m in json.loads(back.stdout)["movers"]}
+    assert movers["L005"]["stage_notes"] == []
+    assert movers["L008"]["stage_notes"] == ["stage MQL moved from 50 to 45"]
+    text = run("diff", old, B2B, LEADS, "--now", NOW, "--top", "4").stdout
+    assert (
+        "  L005: 77.5 -> 87.5 (+10), MQL -> SQL\n"
+        "         +10  [engagement] requested demo  (old +20, new +30)\n"
+        "  L056"
+    ) in text

@@ -128,6 +128,8 @@ def test_score_csv_output() -> None:
         "next_stage",
         "points_to_next_stage",
         "warnings",
+        "group fit",
+        "breakdown",
     ]
     assert len(rows) == len(LEADS.read_text(encoding="utf-8").splitlines())
     for row in rows:
@@ -149,13 +151,14 @@ def test_score_table_with_explanations() -> None:
 
 
 def test_score_empty_leads_file(tmp_path: Path) -> None:
+    # An empty file is not a table: an error, not "0 leads scored" (docs/cli.md, issue 12).
     for name in ("empty.jsonl", "empty.csv", "empty.json"):
         leads = tmp_path / name
         leads.write_bytes(b"")
         result = run("score", SIMPLE, leads, "--now", NOW)
-        assert result.exit_code == 0, (name, result.output)
-        assert result.stdout.split() == ["ID", "SCORE", "STAGE", "NOTE"]
-        assert "0 leads scored" in result.stderr
+        assert result.exit_code == 2, (name, result.output)
+        assert result.stdout == ""
+        assert result.stderr == f"leadrules: error: {leads} is empty: there are no leads in it\n"
     header_only = write(tmp_path / "header.csv", "id,country\n")
     result = run("score", SIMPLE, header_only, "-o", "jsonl")
     assert result.exit_code == 0

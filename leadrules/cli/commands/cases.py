@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from ...lang.decimal_text import number_text
+from ...lang.messages import did_you_mean
 from ...result import Result
 from ..base import (
     EXIT_FINDINGS,
@@ -27,8 +28,16 @@ from ..base import (
     load_rules,
     open_input,
 )
+from ..findings import Findings
 from ..inputs import parse_moment, undecodable
-from ..options import RULES_FILE, color_option, encoding_option, now_option, scoring_time
+from ..options import (
+    RULES_FILE,
+    color_option,
+    dayfirst_option,
+    encoding_option,
+    now_option,
+    scoring_time,
+)
 from ..terminal import color_wanted, colorize
 
 __all__ = ["CaseError", "test_cmd"]
@@ -92,6 +101,20 @@ def _parse_case(text: str) -> dict[str, Any]:
     return case
 
 
+def _unknown_stage(expect: dict[str, Any], stages: tuple[str, ...]) -> str | None:
+    """A mistake when the case expects a stage the rules do not have."""
+    wanted = expect.get("stage")
+    if wanted is None or wanted in stages:
+        return None
+    guess = did_you_mean(wanted, stages)
+    hint = f"; did you mean {guess!r}?" if guess is not None else ""
+    shown = ", ".join(stages) if stages else "none"
+    return (
+        f"expects stage {wanted!r}, which is not a stage of the rules (their stages: "
+        f"{shown}; null for no stage){hint}"
+    )
+
+
 def _stage_text(stage: str | None) -> str:
     return "no stage" if stage is None else stage
 
@@ -133,6 +156,7 @@ def _mismatches(expect: dict[str, Any], result: Result) -> list[str]:
 @click.argument("rules", type=RULES_FILE)
 @click.argument("cases", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @now_option
+@dayfirst_option
 @click.option("--verbose", "-v", is_flag=True, help="Also list the cases that pass.")
 @color_option("Colours (default: on a terminal).")
 @encoding_option("Text encoding of CASES.")
@@ -140,6 +164,7 @@ def test_cmd(
     rules: str,
     cases: str,
     now: dt.datetime | None,
+    dayfirst: bool,
     verbose: bool,
     color: bool | None,
     encoding: str,
@@ -156,13 +181,14 @@ def test_cmd(
 
     expect may hold stage (a name, or null for none), score (a number, or {"min": N, "max": N}),
     disqualified and qualified (true/false). A case without now uses --now, else the current
-    time. Exit 1 when a case fails, 2 when CASES itself has mistakes.
+    time (and a warning says so). Exit 1 when a case fails, 2 when CASES itself has mistakes
+    (an expected stage that is not a stage of the rules is one).
     """
-    ruleset = load_rules(rules)
+    ruleset = load_rules(rules, dayfirst)
     default_now = scoring_time(now)
     parsed: list[tuple[int, dict[str, Any]]] = []
     problems: list[str] = []
-    with open_input(cases, "jsonl", encoding) as stream:
+    with open_input(cases, "jsonl", encoding, table=False) as stream:
         name = stream.name
         for line_no, text in stream.lines():
             if not text.strip() or text.lstrip().startswith("#"):
@@ -172,9 +198,15 @@ def test_cmd(
                 problems.append(f"{name}:{line_no}: {bad[1]}")
                 continue
             try:
-                parsed.append((line_no, _parse_case(text)))
+                case = _parse_case(text)
             except CaseError as exc:
                 problems.append(f"{name}:{line_no}: {exc}")
+                continue
+            mistake = _unknown_stage(case["expect"], ruleset.stages)
+            if mistake is not None:
+                problems.append(f"{name}:{line_no}: {mistake}")
+                continue
+            parsed.append((line_no, case))
     if problems:
         for problem in problems:
             echo_err(problem)
@@ -182,10 +214,12 @@ def test_cmd(
     if not parsed:
         raise Failure(f"{name} has no cases")
     use_color = color_wanted(color, sys.stdout)
+    findings = Findings([ruleset.checked], kind="field", things=("case's lead", "cases' leads"))
     passed = failed = 0
     for line_no, case in parsed:
         title = case.get("name") or f"case at line {line_no}"
         result = ruleset.evaluate(case["lead"], case.get("now", default_now))
+        findings.observe(case["lead"], result)
         wrong = _mismatches(case["expect"], result)
         if not wrong:
             passed += 1
@@ -204,5 +238,16 @@ def test_cmd(
         for line in explanation.split("\n"):
             click.echo(("        " + line).rstrip(), color=use_color)
         click.echo("")
+    clocked = sum(1 for _, case in parsed if "now" not in case)
+    if clocked and now is None:
+        which = "case has" if clocked == 1 else "cases have"
+        echo_err(
+            f'warning: {clocked} {which} no "now": scored at the current time, '
+            f"{default_now.isoformat(timespec='seconds')}, so results that depend on time "
+            "(within, since, decay, events) can change from day to day; give each case a "
+            '"now", or pass --now'
+        )
+    for line in findings.name_lines():
+        echo_err(line)
     click.echo(f"{passed} passed, {failed} failed")
     return EXIT_FINDINGS if failed else EXIT_OK

@@ -1,8 +1,9 @@
-"""``leadrules check``: rule files checked for syntax, against a schema (``--schema``) and by
-static analysis; diagnostics as text or JSON.
+"""``leadrules check``: rule files checked for syntax, against a schema (``--schema``) or a
+sample of real leads (``--leads``, with ``--events``), and by static analysis; diagnostics as
+text or JSON.
 
 Holds the command and what only it needs (importing the schema class). Not here: compiling and
-the checks themselves (:mod:`leadrules.lang`).
+the checks themselves (:mod:`leadrules.lang`), binding to a sample (:mod:`..binding`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from ..base import (
     counted,
     read_rule_text,
 )
-from ..options import RULES_FILE
+from ..binding import Sample, bind, read_sample
+from ..leadfile import LeadFile
+from ..options import LEADS_FILE, RULES_FILE, dayfirst_option, input_options
 
 __all__ = ["check"]
 
@@ -97,6 +100,24 @@ def _diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
     help="Check names and types against this class (MODULE:CLASS, e.g. myapp.models:Lead).",
 )
 @click.option(
+    "--leads",
+    "leads_path",
+    type=LEADS_FILE,
+    default=None,
+    metavar="FILE",
+    help="Check names and the kinds of values against a sample of real leads (a CSV, JSON "
+    "Lines or JSON export), and bare facts against the events of --events.",
+)
+@input_options
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="How many leads of --leads to read.",
+)
+@dayfirst_option
+@click.option(
     "--format",
     "output",
     type=click.Choice(["text", "json"]),
@@ -104,13 +125,37 @@ def _diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
     show_default=True,
     help="text: file:line:col: severity: message, the line and a caret; json: for tools.",
 )
-def check(rules: tuple[str, ...], schema: Any, output: str) -> int:
+def check(
+    rules: tuple[str, ...],
+    schema: Any,
+    leads_path: str | None,
+    events_path: str | None,
+    id_field: str | None,
+    events_id_field: str | None,
+    input_format: str | None,
+    encoding: str,
+    sample: int,
+    dayfirst: bool,
+    output: str,
+) -> int:
     """Check rule files: syntax, schema and static analysis.
 
     Errors stop a file from being used; warnings point at rules that are probably wrong; notes
-    (severity info) tell facts such as the possible score range. Exit 0 when no file has
-    errors (warnings allowed), 1 when some do.
+    (severity info) tell facts such as the possible score range. With --leads, every name the
+    rules read must be a column of the leads (or, for a bare fact, an event of --events), and
+    every test must suit the values found. Exit 0 when no file has errors (warnings allowed),
+    1 when some do.
     """
+    if leads_path is not None and schema is not None:
+        raise click.UsageError("give one of --schema and --leads")
+    if leads_path is None and (events_path or id_field or events_id_field or input_format):
+        raise click.UsageError("--events, --id-field and --input-format go with --leads FILE")
+    bound: Sample | None = None
+    if leads_path is not None:
+        lead_file = LeadFile(
+            leads_path, input_format, encoding, events_path, id_field, events_id_field
+        )
+        bound = read_sample(lead_file, sample)
     found: list[Diagnostic] = []
     files: list[dict[str, Any]] = []
     for path in rules:
@@ -123,13 +168,14 @@ def check(rules: tuple[str, ...], schema: Any, output: str) -> int:
             diagnostics.append(Diagnostic(exc.format_message(), path, 1, 1))
         else:
             try:
-                ruleset = compile_rules(text, schema=schema, filename=path)
+                ruleset = compile_rules(text, schema=schema, filename=path, dayfirst=dayfirst)
             except RuleSyntaxError as exc:
                 diagnostics.extend(exc.diagnostics)
             except LeadRulesError as exc:
                 diagnostics.append(Diagnostic(str(exc), path, 1, 1))
             else:
-                diagnostics.extend(ruleset.diagnostics())
+                problems = [] if bound is None else bind(ruleset.checked, bound)
+                diagnostics.extend(problems or ruleset.diagnostics())
         found.extend(diagnostics)
         files.append(
             {
@@ -151,6 +197,7 @@ def check(rules: tuple[str, ...], schema: Any, output: str) -> int:
                     "warnings": warnings,
                     "notes": notes,
                     "diagnostics": [_diagnostic_dict(d) for d in found],
+                    **({} if bound is None else {"sample": bound.to_dict()}),
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -160,6 +207,8 @@ def check(rules: tuple[str, ...], schema: Any, output: str) -> int:
         for d in found:
             click.echo(d.render())
             click.echo("")
+        if bound is not None:
+            click.echo(bound.describe())
         click.echo(
             f"{counted(len(files), 'file')} checked: "
             f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"

@@ -8,6 +8,7 @@ Not here: reading the leads (:mod:`..leadfile`), the rows (:mod:`..writers`), th
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 
 import click
@@ -22,11 +23,13 @@ from ..base import (
     echo_err,
     load_rules,
 )
+from ..findings import Findings, file_summary
 from ..leadfile import LeadFile
 from ..options import (
     LEADS_FILE,
     RULES_FILE,
     color_option,
+    dayfirst_option,
     input_options,
     now_option,
     progress_option,
@@ -40,11 +43,22 @@ from ..writers import WRITERS, make_writer
 __all__ = ["explain", "score"]
 
 
+def _keep_callback(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """``--keep email,Record ID`` (and ``--keep`` again): the names, split at commas."""
+    names: list[str] = []
+    for text in value:
+        names.extend(part.strip() for part in text.split(",") if part.strip())
+    return tuple(names)
+
+
 @command()
 @click.argument("rules", type=RULES_FILE)
 @click.argument("leads", type=LEADS_FILE)
 @input_options
 @now_option
+@dayfirst_option
 @click.option(
     "--output",
     "-o",
@@ -53,19 +67,39 @@ __all__ = ["explain", "score"]
     show_default=True,
     help="table for people, jsonl or csv for tools.",
 )
+@click.option(
+    "--keep",
+    multiple=True,
+    metavar="COLUMNS",
+    callback=_keep_callback,
+    help="Carry these columns of LEADS through to --output csv or jsonl (comma-separated, "
+    "e.g. --keep 'Email,Record ID'; exact header first, then as rules match names).",
+)
 @click.option("--explain", is_flag=True, help="Add each lead's full explanation.")
+@click.option(
+    "--summary-json",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=False),
+    default=None,
+    metavar="FILE",
+    help="Also write the summary (stages, warnings by field, unknown names, rules fired) "
+    "to FILE as JSON.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @progress_option
 def score(
     rules: str,
     leads: str,
     events_path: str | None,
-    id_field: str,
+    id_field: str | None,
+    events_id_field: str | None,
     input_format: str | None,
     encoding: str,
     now: dt.datetime | None,
+    dayfirst: bool,
     output: str,
+    keep: tuple[str, ...],
     explain: bool,
+    summary_json: str | None,
     quiet: bool,
     progress: bool | None,
 ) -> int:
@@ -73,28 +107,44 @@ def score(
 
     Streams: leads are read, scored and written one at a time. CSV headers match rule names as
     the language does (`Company Size` is `company size`); blank cells are missing. The summary
-    (leads per stage, disqualified, warnings) goes to standard error. Records that cannot be
-    read are reported with their line number and skipped; the exit code is then 1.
+    (leads per stage, disqualified, warnings by field, names no lead has, how often each rule
+    fired) goes to standard error. Records that cannot be read are reported with their line
+    number and skipped; the exit code is then 1.
     """
-    ruleset = load_rules(rules)
+    if keep and output == "table":
+        raise click.UsageError("--keep is for --output csv or --output jsonl")
+    ruleset = load_rules(rules, dayfirst)
     moment = scoring_time(now)
-    lead_file = LeadFile(leads, input_format, encoding, events_path, id_field)
+    lead_file = LeadFile(leads, input_format, encoding, events_path, id_field, events_id_field)
+    kept = lead_file.columns(keep, "--keep")
+    if lead_file.id_field is not None:
+        kept = [h for h in kept if h != lead_file.id_field]
     stdout = sys.stdout
 
     def write(text: str) -> None:
         stdout.write(text + "\n")
 
-    writer = make_writer(output, write, explain)
+    writer = make_writer(
+        output,
+        write,
+        explain,
+        id_header=lead_file.id_header(),
+        keep=kept,
+        groups=ruleset.groups,
+    )
     tally = StageTally(ruleset.stages)
+    findings = Findings([ruleset.checked], lead_file.headers, lead_file.kind)
     debug = debugging(click.get_current_context())
     with lead_file.progress(progress_wanted(progress, quiet), "scoring") as bar:
         writer.start()
         for item in lead_file:
             result = lead_file.evaluate(ruleset, item, moment, debug)
             bar.step()
+            findings.observe(item.data, result)
             if result is None:
                 continue
-            writer.lead(lead_file.label(item), item.where, result)
+            values = [lead_file.field(item, header) for header in kept]
+            writer.lead(lead_file.label(item), item.where, result, values)
             tally.add(result)
         stdout.flush()
     skipped = lead_file.reporter.skipped
@@ -105,9 +155,20 @@ def score(
         )
         for line in tally.lines():
             echo_err(line)
+        for line in findings.warning_lines():
+            echo_err(line)
         if skipped:
             echo_err(f"  {'skipped':<14} {skipped:>8}  (records that could not be read; see above)")
+        for line in findings.name_lines():
+            echo_err(line)
         lead_file.note_unused_events()
+        for line in findings.rules.lines():
+            echo_err(line)
+    if summary_json is not None:
+        data = file_summary(lead_file, rules, moment, tally, findings)
+        with open(summary_json, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
     return EXIT_FINDINGS if skipped else EXIT_OK
 
 
@@ -123,6 +184,7 @@ def score(
 )
 @input_options
 @now_option
+@dayfirst_option
 @color_option("Colours (default: only on a terminal, and never when NO_COLOR is set).")
 def explain(
     rules: str,
@@ -130,10 +192,12 @@ def explain(
     wanted_id: str | None,
     index: int | None,
     events_path: str | None,
-    id_field: str,
+    id_field: str | None,
+    events_id_field: str | None,
     input_format: str | None,
     encoding: str,
     now: dt.datetime | None,
+    dayfirst: bool,
     color: bool | None,
 ) -> None:
     """Explain one lead's score, point by point. Pick it with --id X or --index N.
@@ -142,15 +206,19 @@ def explain(
     """
     if (wanted_id is None) == (index is None):
         raise click.UsageError("give exactly one of --id X and --index N")
-    ruleset = load_rules(rules)
+    ruleset = load_rules(rules, dayfirst)
     moment = scoring_time(now)
-    lead_file = LeadFile(leads, input_format, encoding, events_path, id_field)
+    lead_file = LeadFile(leads, input_format, encoding, events_path, id_field, events_id_field)
+    findings = Findings(
+        [ruleset.checked], lead_file.headers, lead_file.kind, ("lead read", "leads read")
+    )
     found: LeadItem | None = None
     seen = 0
     with_id = 0
     with lead_file:
         for item in lead_file:
             seen += 1
+            findings.observe(item.data)
             if index is not None:
                 if item.number == index:
                     found = item
@@ -170,12 +238,15 @@ def explain(
         hint = (
             ""
             if with_id
-            else f"; no lead has an id field {id_field!r}"
-            + (" (or 'lead id')" if id_field == "id" else "")
-            + ": choose the id column with --id-field, or use --index"
+            else f"; the leads have no id {lead_file.kind} (none of id, Record ID, Lead ID, "
+            "Contact ID): choose it with --id-field, or use --index"
+            if lead_file.id_field is None
+            else f"; no lead has a value in {lead_file.id_field!r}: choose the id "
+            f"{lead_file.kind} with --id-field, or use --index"
         )
         raise NotFound(
-            f"no lead with {id_field} {wanted_id!r} in {lead_file.name} ({seen} read){hint}"
+            f"no lead with {lead_file.id_header()} {wanted_id!r} in {lead_file.name} "
+            f"({seen} read){hint}"
         )
     result = ruleset.evaluate(found.data, moment)
     text = result.explain().rstrip("\n")
@@ -187,3 +258,5 @@ def explain(
     else:
         click.echo(header)
         click.echo(text)
+    for line in findings.name_lines():
+        echo_err(line)

@@ -1,9 +1,10 @@
 """Rules and a declared lead type: :mod:`.fields` reads what a schema declares (attrs classes,
 dataclasses, TypedDicts, mappings of names to types), with :mod:`.annotations` reading the
-classes' annotations field by field; :mod:`.check` checks rules against it.
+classes' annotations field by field; :mod:`.check` checks rules against it; :mod:`.sample`
+infers a schema from a sample of leads (``infer_schema``).
 
-Every public name of both is importable from here (``leadrules.lang.schema.check_schema``,
-``resolve_field``, ``schema_of``, ``FieldType``, ...).
+Every public name of them is importable from here (``leadrules.lang.schema.check_schema``,
+``resolve_field``, ``schema_of``, ``FieldType``, ``infer_schema``, ...).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .fields import (
     show_choices,
     walk,
 )
+from .sample import infer_schema
 
 __all__ = [
     "ANY",
@@ -45,6 +47,7 @@ __all__ = [
     "Unreadable",
     "check_schema",
     "event_properties",
+    "infer_schema",
     "make_diagnostic",
     "resolve_field",
     "schema_of",
