@@ -11,18 +11,49 @@ as spreadsheets and CRMs export them, and amounts of money.
   ``500k``, ``$2.5M``, ``£1.2m``, ``3 million``;
 - a negative amount in parentheses, as accounts write it: ``(1,200)``.
 
-Digits are the ASCII ``0``-``9``. Anything else — ``12.5%``, ``1.200,50``, ``about 20`` — is not
-a number. The value is an exact
-Decimal (``$2.5M`` is exactly 2500000).
+Digits are the ASCII ``0``-``9``. With a multiplier, the digits are read to 12 decimal places
+before they are multiplied. Anything else — ``12.5%``, ``1.200,50``, ``about 20`` — is not a
+number. A number is then read to 12 decimal places (half away from zero) and must be below
+10**26 in size (see :func:`places`).
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Final
 
-__all__ = ["CURRENCY_CODES", "CURRENCY_SYMBOLS", "MULTIPLIERS", "parse_number_text"]
+__all__ = [
+    "CURRENCY_CODES",
+    "CURRENCY_SYMBOLS",
+    "MULTIPLIERS",
+    "NUMBER_DIGITS",
+    "NUMBER_LIMIT",
+    "NUMBER_PLACES",
+    "parse_number_text",
+    "places",
+]
+
+#: Every number read from a lead is read to NUMBER_PLACES decimal places (half away from
+#: zero) and must be below NUMBER_LIMIT in size: exactly what a DECIMAL(38, 12) holds, so that
+#: every engine (Python, DuckDB, Spark, SQL) reads a number alike.
+NUMBER_PLACES: Final = 12
+NUMBER_DIGITS: Final = 26
+NUMBER_LIMIT: Final = Decimal(10) ** NUMBER_DIGITS
+_QUANTUM: Final = Decimal(1).scaleb(-NUMBER_PLACES)
+_WIDE: Final = Context(prec=60)
+
+
+def places(number: Decimal) -> Decimal | None:
+    """``number`` rounded (half away from zero) to NUMBER_PLACES places when it has more;
+    None when it is not finite or, once rounded, not below NUMBER_LIMIT."""
+    if not number.is_finite():
+        return None
+    if not number.is_zero() and number.adjusted() >= NUMBER_DIGITS:
+        return None
+    if number.as_tuple().exponent < -NUMBER_PLACES:  # type: ignore[operator]
+        number = number.quantize(_QUANTUM, ROUND_HALF_UP, context=_WIDE)
+    return None if abs(number) >= NUMBER_LIMIT else number
 
 #: Symbols an amount may carry.
 CURRENCY_SYMBOLS: Final = ("us$", "$", "£", "€", "¥", "₹")
@@ -85,7 +116,12 @@ def parse_number_text(text: str) -> Decimal | None:
     if number is None:
         return None
     if match["mult"]:
-        number = number * MULTIPLIERS[match["mult"]]
+        # The digits are read to NUMBER_PLACES places first, then multiplied (as every engine
+        # does: a DECIMAL(38, 12) holds them, then the product).
+        digits = places(number)
+        if digits is None:
+            return None
+        number = digits * MULTIPLIERS[match["mult"]]
     if negative or "-" in (match["sign"], match["sign2"]):
         number = -number
     return number

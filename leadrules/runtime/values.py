@@ -25,7 +25,7 @@ from typing import Any, Final
 import attrs
 
 from .dates import parse_date_text
-from .numbers import parse_number_text
+from .numbers import NUMBER_DIGITS, NUMBER_LIMIT, parse_number_text, places
 
 __all__ = [
     "MISSING",
@@ -144,23 +144,20 @@ def _show(value: Any) -> str:
 
 #: Numbers from leads are read when their size is within 10**-30 .. 10**30: beyond that they
 #: are unreadable (Decimal arithmetic and formatting on them could overflow or explode).
-_MAX_EXPONENT = 30
-
-
 def sensible(number: Decimal) -> bool:
-    """Finite and of a size arithmetic can handle without overflow (see _MAX_EXPONENT)."""
-    if not number.is_finite():
-        return False
-    return number.is_zero() or -_MAX_EXPONENT <= number.adjusted() <= _MAX_EXPONENT
+    """Finite and below NUMBER_LIMIT in size (see :mod:`.numbers`)."""
+    return number.is_finite() and (number.is_zero() or number.adjusted() < NUMBER_DIGITS)
 
 
 def to_number(value: Any) -> Decimal | Problem:
-    """A number as a Decimal. Text like ``" 1,200 "``, ``"12.5"`` or ``"$2.5M"`` is read by
-    the grammar of :mod:`.numbers`; booleans, dates, absurdly large or small numbers and
-    anything unreadable are problems."""
+    """A number as a Decimal, read to NUMBER_PLACES places (see :mod:`.numbers`). Text like
+    ``" 1,200 "``, ``"12.5"`` or ``"$2.5M"`` is read by the grammar of :mod:`.numbers`;
+    booleans, dates, numbers of NUMBER_LIMIT or more, and anything unreadable are
+    problems."""
     number = _to_number(value)
-    if isinstance(number, Decimal) and not sensible(number):
-        return Problem(value, "a number")
+    if isinstance(number, Decimal):
+        rounded = places(number)
+        return Problem(value, "a number") if rounded is None else rounded
     return number
 
 
@@ -192,7 +189,7 @@ def _to_number(value: Any) -> Decimal | Problem:
 
 # ------------------------------------------------------------------------------- dates
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def to_datetime(value: Any, dayfirst: bool = False) -> dt.datetime | Problem:
@@ -284,7 +281,7 @@ def to_text(value: Any) -> str | Problem:
             format(number.normalize(), "f") if number == number.to_integral_value() else str(number)
         )
     if isinstance(value, float):
-        if math.isinf(value) or math.isnan(value):
+        if math.isinf(value) or math.isnan(value) or abs(value) >= NUMBER_LIMIT:
             return Problem(value, "text")
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, (dt.date, dt.datetime)):

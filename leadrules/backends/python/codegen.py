@@ -36,8 +36,8 @@ __all__ = ["Generator", "load_source"]
 _MAX_DEPTH = 24
 _COMPOUND = (ast.And, ast.Or, ast.Not)
 
-#: An int the reference reads as a number (values.sensible: at most 31 digits) ...
-SENSIBLE = "-10000000000000000000000000000000 < {v} < 10000000000000000000000000000000"
+#: An int the reference reads as a number (below values.NUMBER_LIMIT, 10**26, in size) ...
+SENSIBLE = f"-{10**26} < {{v}} < {10**26}"
 #: ... and one it counts as units in a `per` rule (semantics.MAX_UNITS).
 UNITS = f"-{int(MAX_UNITS)} <= {{v}} <= {int(MAX_UNITS)}"
 
