@@ -30,7 +30,7 @@ import datetime as dt
 import re
 from typing import Final
 
-__all__ = ["MONTHS", "parse_date_text", "two_digit_year"]
+__all__ = ["EPOCH_PATTERN", "MONTHS", "PATTERNS", "parse_date_text", "two_digit_year"]
 
 UTC: Final = dt.timezone.utc
 
@@ -59,19 +59,19 @@ MONTHS: Final = {
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+"
 _MONTH = r"(?P<mon>[a-z]+)\.?"
 _TIME = (
-    r"(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.,](?P<f>[0-9]{1,9}))?)?"
+    r"(?P<hh>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<ss>[0-9]{2})(?:[.,](?P<frac>[0-9]{1,9}))?)?"
     r"[ \t]*(?P<ampm>[ap]\.?m\.?)?"
     r"[ \t]*(?P<zone>z|utc|gmt|[+-][0-9]{2}(?::?[0-9]{2})?)?"
 )
 # The patterns use no back-references (RE2, which the SQL backends use, has none): where two
 # separators must be the same, both are captured and compared.
 _ISO = re.compile(
-    r"(?P<y>[0-9]{4})(?P<s1>[-/.])(?P<m>[0-9]{1,2})(?P<s2>[-/.])(?P<d>[0-9]{1,2})"
+    r"(?P<y>[0-9]{4})(?P<s1>[-/.])(?P<mo>[0-9]{1,2})(?P<s2>[-/.])(?P<da>[0-9]{1,2})"
     r"(?:(?:t|[ \t]+)" + _TIME + r")?"
 )
 _ISO_BASIC = re.compile(
-    r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"
-    r"(?:t(?P<H>[0-9]{2})(?P<M>[0-9]{2})(?P<S>[0-9]{2})?(?:[.,](?P<f>[0-9]{1,9}))?"
+    r"(?P<y>[0-9]{4})(?P<mo>[0-9]{2})(?P<da>[0-9]{2})"
+    r"(?:t(?P<hh>[0-9]{2})(?P<mi>[0-9]{2})(?P<ss>[0-9]{2})?(?:[.,](?P<frac>[0-9]{1,9}))?"
     r"(?P<zone>z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
 )
 _NUMERIC = re.compile(
@@ -79,14 +79,24 @@ _NUMERIC = re.compile(
     r"(?:(?:t|[ \t]+|,[ \t]*)" + _TIME + r")?"
 )
 _DAY_MONTH = re.compile(
-    r"(?:" + _WEEKDAY + r")?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[ \t-]+" + _MONTH
+    r"(?:" + _WEEKDAY + r")?(?P<da>[0-9]{1,2})(?:st|nd|rd|th)?[ \t-]+" + _MONTH
     + r",?[ \t-]+(?P<y>[0-9]{4})(?:,?[ \t]+" + _TIME + r")?"
 )  # fmt: skip
 _MONTH_DAY = re.compile(
-    r"(?:" + _WEEKDAY + r")?" + _MONTH + r"[ \t-]+(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?,?[ \t-]+"
+    r"(?:" + _WEEKDAY + r")?" + _MONTH + r"[ \t-]+(?P<da>[0-9]{1,2})(?:st|nd|rd|th)?,?[ \t-]+"
     r"(?P<y>[0-9]{4})(?:,?[ \t]+" + _TIME + r")?"
 )
 _EPOCH: Final = re.compile(r"[+-]?[0-9]{9,}(?:\.[0-9]+)?")
+#: The patterns, in the order they are tried (RE2 patterns as much as Python ones: the SQL
+#: backends match the very same text): name -> compiled pattern.
+PATTERNS: Final = {
+    "iso": _ISO,
+    "day_month": _DAY_MONTH,
+    "month_day": _MONTH_DAY,
+    "numeric": _NUMERIC,
+    "iso_basic": _ISO_BASIC,
+}
+EPOCH_PATTERN: Final = _EPOCH.pattern
 
 
 def two_digit_year(year: int) -> int:
@@ -114,8 +124,8 @@ def parse_date_text(text: str, dayfirst: bool = False) -> dt.datetime | float | 
         return _build(match, year, month, day)
     match = _ISO_BASIC.fullmatch(folded)
     if match is not None:
-        built = _build(match, int(match["y"]), int(match["m"]), int(match["d"]))
-        if built is not None or match["H"] is not None:
+        built = _build(match, int(match["y"]), int(match["mo"]), int(match["da"]))
+        if built is not None or match["hh"] is not None:
             return built
     if _EPOCH.fullmatch(folded):
         return float(folded)
@@ -129,17 +139,17 @@ def _same_separators(match: re.Match[str]) -> bool:
 
 def _month_day(match: re.Match[str]) -> tuple[int, int]:
     if "mon" in match.re.groupindex:
-        return MONTHS.get(match["mon"], 0), int(match["d"])
-    return int(match["m"]), int(match["d"])
+        return MONTHS.get(match["mon"], 0), int(match["da"])
+    return int(match["mo"]), int(match["da"])
 
 
 def _build(match: re.Match[str], year: int, month: int, day: int) -> dt.datetime | None:
     """The moment the parts name, or None when they name none (a 31st of April, 25:00)."""
     groups = match.groupdict()
-    hour = int(groups.get("H") or 0)
-    minute = int(groups.get("M") or 0)
-    second = int(groups.get("S") or 0)
-    fraction = groups.get("f") or ""
+    hour = int(groups.get("hh") or 0)
+    minute = int(groups.get("mi") or 0)
+    second = int(groups.get("ss") or 0)
+    fraction = groups.get("frac") or ""
     micro = int((fraction + "000000")[:6]) if fraction else 0
     ampm = groups.get("ampm")
     if ampm:

@@ -27,6 +27,9 @@ __all__ = [
     "CURRENCY_CODES",
     "CURRENCY_SYMBOLS",
     "MULTIPLIERS",
+    "NON_ASCII",
+    "NUMBER_PATTERN",
+    "PLAIN_PATTERN",
     "NUMBER_DIGITS",
     "NUMBER_LIMIT",
     "NUMBER_PLACES",
@@ -82,21 +85,27 @@ _PLAIN = (
 _SYMBOL = "|".join(re.escape(s) for s in CURRENCY_SYMBOLS)
 _CODE = "|".join(sorted(CURRENCY_CODES))
 _MULTIPLIER = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
-_NUMBER: Final = re.compile(
+#: The patterns of number text, matched whole against lower-cased text. They are RE2 patterns
+#: as much as Python ones (no look-around, no back-references): the SQL backends match the
+#: very same text.
+NUMBER_PATTERN: Final = (
     rf"(?P<sign>[+-]?)[ \t]*(?:(?P<pre>{_SYMBOL}|{_CODE})[ \t]*)?(?P<sign2>[+-]?)"
     rf"(?P<digits>{_PLAIN})"
-    rf"(?:[ \t]*(?P<mult>{_MULTIPLIER})(?![a-z]))?"
+    rf"(?:[ \t]*(?P<mult>{_MULTIPLIER}))?"
     rf"(?:[ \t]*(?P<post>{_SYMBOL}|{_CODE}))?"
 )
-_NON_ASCII: Final = frozenset("".join(CURRENCY_SYMBOLS)) - frozenset("us$")
-_PLAIN_ONLY: Final = re.compile(rf"[+-]?{_PLAIN}")
+PLAIN_PATTERN: Final = rf"[+-]?{_PLAIN}"
+_NUMBER: Final = re.compile(NUMBER_PATTERN)
+#: The characters beyond ASCII number text may have: the currency symbols.
+NON_ASCII: Final = frozenset("".join(CURRENCY_SYMBOLS)) - frozenset("us$")
+_PLAIN_ONLY: Final = re.compile(PLAIN_PATTERN)
 
 
 def parse_number_text(text: str) -> Decimal | None:
     """The exact number ``text`` writes (stripped already), or None when it writes none. Text
     with a character beyond ASCII but the currency symbols writes none (so that no case
     folding can make a multiplier or a code of other letters)."""
-    if not text.isascii() and any(not c.isascii() and c not in _NON_ASCII for c in text):
+    if not text.isascii() and any(not c.isascii() and c not in NON_ASCII for c in text):
         return None
     folded = text.lower()
     if _PLAIN_ONLY.fullmatch(folded):  # the common case: no currency, no multiplier

@@ -1,0 +1,243 @@
+"""What differs between SQL engines, in one class per engine: the functions the SQL backend
+builds its queries from, each with the reference's exact meaning.
+
+The query is one sqlglot tree, built with the functions of the dialect it is for and written
+by sqlglot's generator for that dialect — never DuckDB text transpiled to another dialect
+(transpiling silently changes NULL handling, epochs and time zones). A function a dialect
+cannot give with the reference's meaning is refused when the query is built
+(:class:`Unsupported`), never approximated.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Sequence
+
+from sqlglot import exp
+
+from ...errors import LeadRulesError
+from . import build as b
+from .build import E
+
+__all__ = ["WHITESPACE", "Dialect", "DuckDB", "Unsupported", "dialect_named"]
+
+#: The characters Python's ``str.strip()`` removes (``str.isspace``), which text comparisons
+#: ignore around a value.
+WHITESPACE = "".join(chr(i) for i in range(0x110000) if chr(i).isspace())
+
+
+class Unsupported(LeadRulesError):
+    """A construct, or a kind of column, that a SQL engine cannot evaluate exactly as the
+    reference evaluator does."""
+
+
+class Dialect:
+    """The SQL functions of one engine (sqlglot's name for it in ``name``)."""
+
+    name = ""
+    #: How this engine is named in messages.
+    title = ""
+
+    def strip(self, value: E) -> E:
+        """Text without the surrounding white space ``str.strip()`` removes."""
+        raise NotImplementedError
+
+    def fold(self, stripped: E) -> E:
+        """Stripped text folded as ``str.casefold()`` folds it."""
+        raise NotImplementedError
+
+    def full_match(self, value: E, pattern: str) -> E:
+        """Whether the whole of ``value`` matches an RE2 ``pattern``."""
+        raise NotImplementedError
+
+    def search(self, value: E, pattern: str, ignore_case: bool) -> E:
+        """Whether ``value`` contains a match of an RE2 ``pattern``."""
+        raise NotImplementedError
+
+    def groups(self, value: E, pattern: str, names: Sequence[str]) -> E:
+        """The groups of a full match of ``pattern`` (as an opaque value for :meth:`group`)."""
+        raise NotImplementedError
+
+    def group(self, groups: E, name: str) -> E:
+        """One group of :meth:`groups`: its text, ``''`` when it took no part."""
+        raise NotImplementedError
+
+    def decimal(self, value: E) -> E:
+        """Text or a number as DECIMAL(38, 12), rounded half away from zero; NULL when it is
+        not a number or does not fit."""
+        raise NotImplementedError
+
+    def double_text(self, value: E) -> E:
+        """A DOUBLE as Python's ``repr`` writes it (the shortest text that reads back)."""
+        raise NotImplementedError
+
+    def epoch_us(self, value: E, kind: str) -> E:
+        """Microseconds since 1970-01-01T00:00Z of a DATE, TIMESTAMP (taken as UTC) or
+        TIMESTAMPTZ value."""
+        raise NotImplementedError
+
+    def length(self, value: E) -> E:
+        """The number of items in a list."""
+        raise NotImplementedError
+
+    def field(self, record: E, name: str) -> E:
+        """One field of a record (STRUCT)."""
+        raise NotImplementedError
+
+    def double(self, value: float) -> E:
+        """A DOUBLE literal, exactly ``value``."""
+        return b.cast(b.text(repr(value)), "DOUBLE")
+
+    def ascii(self, value: E) -> E:
+        """Whether text has only ASCII characters."""
+        raise NotImplementedError
+
+
+class DuckDB(Dialect):
+    name = "duckdb"
+    title = "DuckDB"
+
+    def strip(self, value: E) -> E:
+        return b.call("trim", value, b.text(WHITESPACE))
+
+    def ascii(self, value: E) -> E:
+        return b.eq(b.call("strlen", value), b.call("length", value))
+
+    def fold(self, stripped: E) -> E:
+        return b.case(
+            (self.ascii(stripped), b.call("lower", stripped)),
+            default=self._fold_unicode(stripped),
+        )
+
+    def _fold_unicode(self, value: E) -> E:
+        pre, post = fold_tables()
+        for char, folded in pre.items():
+            value = b.call("replace", value, b.text(char), b.text(folded))
+        chars = b.call("string_split", b.call("lower", value), b.text(""))
+        mapping = exp.Map(
+            keys=exp.Array(expressions=[b.text(k) for k in post]),
+            values=exp.Array(expressions=[b.text(v) for v in post.values()]),
+        )
+        one = exp.to_identifier("c")
+        looked = b.coalesce(
+            b.call("list_extract", b.call("map_extract", mapping, exp.Column(this=one)), b.number(1)),
+            exp.Column(this=one),
+        )
+        transformed = b.call(
+            "list_transform", chars, exp.Lambda(this=looked, expressions=[one])
+        )
+        return b.call("array_to_string", transformed, b.text(""))
+
+    def full_match(self, value: E, pattern: str) -> E:
+        return b.call("regexp_full_match", value, b.text(pattern))
+
+    def search(self, value: E, pattern: str, ignore_case: bool) -> E:
+        args = [value, b.text(pattern)]
+        if ignore_case:
+            args.append(b.text("i"))
+        return b.call("regexp_matches", *args)
+
+    def groups(self, value: E, pattern: str, names: Sequence[str]) -> E:
+        return b.call(
+            "regexp_extract",
+            value,
+            b.text(pattern),
+            exp.Array(expressions=[b.text(n) for n in names]),
+        )
+
+    def group(self, groups: E, name: str) -> E:
+        return b.call("struct_extract", groups, b.text(name))
+
+    def decimal(self, value: E) -> E:
+        return b.try_cast(value, "DECIMAL(38, 12)")
+
+    def double_text(self, value: E) -> E:
+        return b.cast(value, "VARCHAR")
+
+    def epoch_us(self, value: E, kind: str) -> E:
+        if kind == "date":
+            value = b.cast(value, "TIMESTAMP")
+        return b.call("epoch_us", value)
+
+    def length(self, value: E) -> E:
+        return b.call("len", value)
+
+    def field(self, record: E, name: str) -> E:
+        return b.call("struct_extract", record, b.text(name))
+
+
+@functools.cache
+def fold_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """How Python's ``casefold`` differs from DuckDB's ``lower``: characters to replace before
+    lowering (where lowering would lose what case folding keeps: ``İ``) and, after, the lowered
+    characters to replace by Python's folding (``ß`` by ``ss``, Cherokee small letters by
+    capitals, ...). Read off the installed DuckDB, once per process: a newer engine's Unicode
+    tables are then followed too."""
+    import duckdb  # a core dependency; imported here so that the language alone needs none
+
+    query = (
+        "SELECT cp, lower(chr(cp::INTEGER)) FROM range(0, 1114112) t(cp) "
+        "WHERE (cp < 55296 OR cp > 57343) AND lower(chr(cp::INTEGER)) <> chr(cp::INTEGER)"
+    )
+    connection = duckdb.connect()
+    try:
+        lowered = dict(connection.execute(query).fetchall())
+    finally:
+        connection.close()
+    candidates = set(lowered)
+    candidates.update(
+        cp
+        for cp in range(0x110000)
+        if not 0xD800 <= cp <= 0xDFFF and chr(cp).casefold() != chr(cp)
+    )
+    by_lowered: dict[str, set[str]] = {}
+    for cp in candidates:
+        char = chr(cp)
+        by_lowered.setdefault(lowered.get(cp, char), set()).add(char)
+    pre: dict[str, str] = {}
+    post: dict[str, str] = {}
+    for low, chars in by_lowered.items():
+        target = low.casefold()  # what the lowered character itself folds to
+        if target != low:
+            post[low] = target
+        for char in chars:
+            if char.casefold() != target:  # lowering would merge it with the others
+                pre[char] = char.casefold()
+    _check(pre, post, lowered, candidates)
+    return pre, post
+
+
+def _check(
+    pre: dict[str, str], post: dict[str, str], lowered: dict[int, str], candidates: set[int]
+) -> None:
+    """The tables give Python's folding for every character (or the engine is refused). The
+    replacements before lowering are made one after another, so none may make another's
+    character. Only the candidates need checking: every other character is left as it is by
+    both (and is no key of the tables, whose keys are candidates)."""
+    if any(key in value for value in pre.values() for key in pre):
+        raise Unsupported("DuckDB's lower() cannot be made to fold text as Python does")
+    for cp in candidates:
+        char = chr(cp)
+        step = pre.get(char, char)
+        low = "".join(lowered.get(ord(c), c) for c in step)
+        got = "".join(post.get(c, c) for c in low)
+        if got != char.casefold():
+            name = unicodedata.name(char, hex(cp))
+            raise Unsupported(
+                f"DuckDB's lower() and Python's casefold() differ on {name} in a way "
+                "leadrules cannot make up for: text tests cannot run on DuckDB"
+            )
+
+
+_DIALECTS: dict[str, Dialect] = {"duckdb": DuckDB()}
+
+
+def dialect_named(name: str) -> Dialect:
+    """The dialect of that name (``duckdb``, ...)."""
+    found = _DIALECTS.get(name.lower()) if isinstance(name, str) else None
+    if found is None:
+        raise LeadRulesError(
+            f"dialect must be one of {', '.join(map(repr, _DIALECTS))}, not {name!r}"
+        )
+    return found

@@ -1,0 +1,159 @@
+"""Scoring whole tables on DuckDB, embedded: the inputs a user has (relations, table names,
+CSV / Parquet / JSON Lines files, pandas / Arrow / Polars frames) as relations, the query run,
+and the rows read back — as the reference sees them (for the conformance suite) and as
+:class:`~leadrules.result.Result` objects (so that ``explain`` works on any scored row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ...errors import InvalidArgument, LeadRulesError
+from ...lang.checker import CheckedRules
+from .columns import Table, table_of
+from .dialect import DuckDB
+from .query import Query
+
+__all__ = ["connect", "relation_of", "rows_as_leads", "score_duckdb", "to_sql"]
+
+_COUNTER = itertools.count(1)
+UTC = dt.timezone.utc
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection set as the queries need: the session time zone UTC (so that
+    date-times with a zone are read and shown in UTC)."""
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection
+
+
+def relation_of(
+    source: Any, connection: duckdb.DuckDBPyConnection, what: str
+) -> duckdb.DuckDBPyRelation:
+    """Any input a user has, as a relation of ``connection``."""
+    if isinstance(source, duckdb.DuckDBPyRelation):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        text = os.fspath(source)
+        path = Path(text)
+        suffix = path.suffix.lower()
+        if suffix in (".csv", ".tsv", ".txt") or (suffix == ".gz" and ".csv" in path.suffixes):
+            if not path.exists():
+                raise LeadRulesError(f"no such {what} file: {text}")
+            return connection.read_csv(text, all_varchar=True, header=True)
+        if suffix == ".parquet":
+            if not path.exists():
+                raise LeadRulesError(f"no such {what} file: {text}")
+            return connection.read_parquet(text)
+        if suffix in (".jsonl", ".ndjson", ".json"):
+            if not path.exists():
+                raise LeadRulesError(f"no such {what} file: {text}")
+            return connection.read_json(text, format="newline_delimited" if suffix != ".json" else "auto")
+        try:  # the name of a table or view in the connection
+            return connection.table(text)
+        except duckdb.Error as exc:
+            raise LeadRulesError(
+                f"{what}: {text!r} is neither a file (.csv, .parquet, .jsonl) nor a table or "
+                f"view of the connection ({exc})"
+            ) from exc
+    module = type(source).__module__.split(".", 1)[0]
+    if module in ("pandas", "pyarrow", "polars"):
+        return connection.from_arrow(source) if module == "pyarrow" else connection.from_df(source) if module == "pandas" else connection.from_arrow(source.to_arrow())
+    raise InvalidArgument(
+        f"{what} must be a DuckDB relation, a table name, a path to a CSV, Parquet or JSON "
+        f"Lines file, or a pandas / Arrow / Polars frame, not {type(source).__name__}"
+    )
+
+
+def _table(relation: duckdb.DuckDBPyRelation) -> Table:
+    return table_of(relation.columns, relation.types)
+
+
+def build_query(
+    rules: CheckedRules,
+    leads: duckdb.DuckDBPyRelation,
+    leads_name: str,
+    now: dt.datetime,
+    id_name: str,
+    events: duckdb.DuckDBPyRelation | None,
+    events_name: str | None,
+    events_id: str | None,
+) -> str:
+    from sqlglot import exp
+
+    query = Query(
+        rules,
+        DuckDB(),
+        _table(leads),
+        exp.to_table(leads_name, quoted=True),
+        id_name,
+        now,
+        _table(events) if events is not None else None,
+        exp.to_table(events_name, quoted=True) if events_name else None,
+        events_id,
+    )
+    return query.build().sql(dialect="duckdb")
+
+
+def score_duckdb(
+    rules: CheckedRules,
+    leads: Any,
+    *,
+    events: Any = None,
+    now: dt.datetime,
+    id: str = "id",
+    events_id: str | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
+) -> duckdb.DuckDBPyRelation:
+    """The scored leads, one row per lead (see docs/sql.md for the columns)."""
+    con = connection if connection is not None else connect()
+    leads_rel = relation_of(leads, con, "leads")
+    leads_name = f"__leadrules_leads_{next(_COUNTER)}"
+    leads_rel.create_view(leads_name, replace=True)
+    events_rel = events_name = None
+    if events is not None:
+        events_rel = relation_of(events, con, "events")
+        events_name = f"__leadrules_events_{next(_COUNTER)}"
+        events_rel.create_view(events_name, replace=True)
+    sql = build_query(rules, leads_rel, leads_name, now, id, events_rel, events_name, events_id)
+    return con.sql(sql)
+
+
+def rows_as_leads(
+    leads: duckdb.DuckDBPyRelation,
+    events: duckdb.DuckDBPyRelation | None,
+    id: str,
+    events_id: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Each row of ``leads`` as the lead the reference evaluator is held to: a dict of its
+    columns (as DuckDB's Python client gives them), with, when there are events, an
+    ``events`` list of the events that join to it (each a dict of the event's columns but the
+    lead id), in the events table's order."""
+    columns = leads.columns
+    by_lead: dict[Any, list[dict[str, Any]]] = {}
+    if events is not None:
+        key = events_id or id
+        event_columns = events.columns
+        for row in events.fetchall():
+            record = dict(zip(event_columns, row, strict=True))
+            lead_id = record.pop(key)
+            if lead_id is not None:
+                by_lead.setdefault(_join(lead_id), []).append(record)
+    for row in leads.fetchall():
+        lead = dict(zip(columns, row, strict=True))
+        if events is not None:
+            lead["events"] = [] if lead[id] is None else by_lead.get(_join(lead[id]), [])
+        yield lead
+
+
+def _join(value: Any) -> Any:
+    return str(value) if not isinstance(value, str) else value
+

@@ -1,0 +1,513 @@
+"""The one SELECT that scores a table of leads: the checked rules as a chain of CTEs.
+
+``__src`` selects each lead's id, its place in the table and the values the rules read;
+``__prep`` strips and folds text; ``__read`` reads each value as the tests need it; the events
+are aggregated per lead (:mod:`.events`) and joined; each definition is one step; then every
+rule's truth and points, the groups' subtotals and clamps, the disqualify rules, the stages —
+and the output columns (docs/sql.md): ``score``, ``stage``, ``qualified``, ``disqualified``,
+``next_stage``, ``points_to_next_stage``, ``contributions``, ``disqualifications``,
+``undecided``, ``groups`` and ``may_warn`` (the lead may have warnings: the Python engines give
+their text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlglot import exp
+
+from ...errors import Diagnostic, LeadRulesError
+from ...lang import ast
+from ...lang.checker import CheckedGroup, CheckedRules
+from ...lang.decimal_text import number_text
+from ...runtime.points import MAX_UNITS
+from . import build as b
+from .build import E
+from .columns import Kind, Table, bind, find
+from .conditions import Truth, in_window
+from .dialect import Dialect, Unsupported
+from .events import EventFacts, decayed
+from .reading import Reader
+from .tables import BoundValue, Clock, Step, Steps
+
+__all__ = ["Query", "UnknownName"]
+
+POINTS = "DECIMAL(38, 4)"
+CONTRIBUTION = f'STRUCT(line INTEGER, label VARCHAR, "group" VARCHAR, points {POINTS})'
+DISQUALIFICATION = "STRUCT(line INTEGER, reason VARCHAR)"
+UNDECIDED = "STRUCT(line INTEGER, kind VARCHAR, label VARCHAR)"
+GROUP = f"STRUCT(name VARCHAR, subtotal {POINTS})"
+
+
+class UnknownName(LeadRulesError):
+    """A rule reads a name no column of the table has."""
+
+
+def _points(value: Decimal) -> E:
+    return b.cast(b.text(format(value, "f")), POINTS)
+
+
+class LeadScope:
+    """The lead's own names: its columns, its events, its definitions."""
+
+    top = True
+
+    def __init__(self, query: Query) -> None:
+        self.query = query
+
+    def value(self, name: ast.Name) -> BoundValue | None:
+        return self.query.value(name)
+
+    def event_fact(self, node: ast.Fact) -> E:
+        return self.query.event_fact(node)
+
+    def definition(self, node: ast.DefRef) -> E:
+        return self.query.definitions[id(node.definition)]
+
+    def window(self, window: ast.Window, is_date: E, day: E, instant: E) -> E:
+        return self.query.window(window, is_date, day, instant)
+
+
+class Query:
+    """The scoring query of one rule set over one table of leads (and perhaps one of events),
+    at one ``now``."""
+
+    def __init__(
+        self,
+        rules: CheckedRules,
+        dialect: Dialect,
+        leads: Table,
+        leads_source: exp.Expression,
+        id_name: str,
+        now: dt.datetime,
+        events: Table | None = None,
+        events_source: exp.Expression | None = None,
+        events_id: str | None = None,
+    ) -> None:
+        self.rules = rules
+        self.d = dialect
+        self.reader = Reader(dialect)
+        self.leads = leads
+        self.leads_source = leads_source
+        self.clock = Clock(now, dialect)
+        self.dayfirst = rules.reading.dayfirst
+        self.src = Step("__src")
+        self.steps = Steps("__")
+        self.read = self.steps.read
+        self.values: dict[str, BoundValue] = {}
+        self.problems: list[Diagnostic] = []
+        self.current: ast.Span | None = None
+        id_column = find(leads.columns, ast.NamePart(id_name, exact=True))
+        if id_column is None:
+            raise UnknownName(
+                f"the leads have no column {id_name!r} for the lead id; their columns are "
+                f"{_names(leads)}; name it with id="
+            )
+        self.id_column = id_column
+        self.events: EventFacts | None = None
+        self.events_source = events_source
+        if events is not None:
+            events_id_name = events_id or id_name
+            events_id_column = find(events.columns, ast.NamePart(events_id_name, exact=True))
+            if events_id_column is None:
+                raise UnknownName(
+                    f"the events have no column {events_id_name!r} for the lead id; their "
+                    f"columns are {_names(events)}; name it with events_id="
+                )
+            self.events_id_column = events_id_column
+            self.events = EventFacts(events, events_id_column.name, self.reader, self.clock, self.dayfirst)
+        elif any(c.name == "events" for c in leads.columns):
+            raise Unsupported(
+                "the leads have an `events` column; pass the events as a table of their own "
+                "(events=...: one row per event, with the lead id, name and at)"
+            )
+        self.definitions: dict[int, E] = {}
+
+    # ---- values
+
+    def value(self, name: ast.Name) -> BoundValue | None:
+        key = name.key + ("`" if any(p.exact for p in name.parts) else "")
+        key = "|".join(f"{p.text}{'`' if p.exact else ''}" for p in name.parts)
+        found = self.values.get(key)
+        if found is not None:
+            return found
+        binding = bind(self.leads, name)
+        if binding is None:
+            return None
+        if binding.kind is Kind.OTHER:
+            raise Unsupported(
+                f"{name} reads the column {binding.column.name!r} of type "
+                f"{binding.leaf.type_name if binding.leaf else binding.column.type_name}, "
+                "which leadrules cannot read"
+            )
+        raw: E = b.col(binding.column.name)
+        if binding.column.kind is Kind.FLOAT and not binding.path:
+            raw = b.cast(raw, "DOUBLE")
+        for field in binding.path:
+            raw = self.d.field(raw, field)
+        if binding.kind is Kind.TEXT and binding.leaf is not None and "ENUM" in binding.leaf.type_name.upper():
+            raw = b.cast(raw, "VARCHAR")
+        selected = self.src.add(raw, "v")
+        value = BoundValue(
+            selected, binding.leaf, binding.kind, self.steps, self.reader,
+            self.dayfirst, f"v{len(self.values)}_",
+        )  # fmt: skip
+        self.values[key] = value
+        return value
+
+    def required(self, name: ast.Name) -> BoundValue:
+        """The value of a name that is not a fact: a name no column has is a mistake."""
+        value = self.value(name)
+        if value is None:
+            raise UnknownName(
+                f"`{name}` is not a column of the leads; their columns are {_names(self.leads)}"
+            )
+        return value
+
+    def window(self, window: ast.Window, is_date: E, day: E, instant: E) -> E:
+        now_us, now_day = b.number(self.clock.now_us), b.number(self.clock.now_day)
+        if window.kind == "within":
+            assert isinstance(window.value, ast.Duration)
+            start_us, start_day = self.clock.start(window.value)
+        else:
+            start_us = start_day = b.null()
+        return in_window(window, is_date, day, instant, now_us, start_us, now_day, start_day)
+
+    def event_fact(self, node: ast.Fact) -> E:
+        if self.events is None:
+            return b.cast(b.null(), "BOOLEAN")  # the lead has no events: unknown
+        n, u, _ = self.events.counts(node)
+        n, u = b.coalesce(n, b.number(0)), b.coalesce(u, b.number(0))
+        op, want = ("at least", 1) if node.count is None else (node.count.op, node.count.n)
+        k = b.number(want)
+        if op == "at least":
+            return b.case(
+                (b.compare(">=", n, k), b.true()),
+                (b.compare("<", b.add(n, u), k), b.false()),
+                default=b.cast(b.null(), "BOOLEAN"),
+            )
+        return b.case(
+            (b.compare("<=", b.add(n, u), k), b.true()),
+            (b.compare(">", n, k), b.false()),
+            default=b.cast(b.null(), "BOOLEAN"),
+        )
+
+    def truth(self, condition: ast.Cond) -> E:
+        return Truth().visit(condition, LeadScope(self))
+
+    # ---- the rules
+
+    def latest(self, condition: ast.Cond) -> E:
+        """The most recent sure event among the true event facts of a condition (definitions
+        followed): where decay counts from (NULL: there is none)."""
+        if self.events is None:
+            return b.null()
+        candidates: list[E] = []
+        for item in ast.tests(condition, definitions=True):
+            if isinstance(item, ast.Fact) and self.value(item.name) is None:
+                _, _, last = self.events.counts(item)
+                candidates.append(b.case((b.coalesce(self.truth(item), b.false()), last)))
+        if not candidates:
+            return b.null()
+        return candidates[0] if len(candidates) == 1 else b.call("greatest", *candidates)
+
+    def score_rule(self, rule: ast.ScoreRule) -> tuple[E, E]:
+        """(fired: TRUE, FALSE or NULL for undecided; its points when fired)."""
+        if rule.per is not None:
+            return self.per_rule(rule)
+        assert rule.condition is not None
+        fired = self.truth(rule.condition)
+        points = _points(rule.points)
+        if rule.decay is not None:
+            latest = self.latest(rule.condition)
+            age = b.sub(b.number(self.clock.now_us), latest)
+            points = b.case(
+                (b.is_null(latest), points),
+                default=decayed(self.reader, rule.points, rule.decay, age, self.clock),
+            )
+        return fired, points
+
+    def per_rule(self, rule: ast.ScoreRule) -> tuple[E, E]:
+        fact = rule.per
+        assert fact is not None
+        value = self.value(fact.name)
+        if value is not None:
+            if fact.has_modifiers:
+                return b.cast(b.null(), "BOOLEAN"), b.null()
+            units = value.units()
+            in_range = b.compare("<=", b.call("abs", units), b.number(MAX_UNITS))
+            usable = b.and_(b.not_(value.missing()), b.coalesce(in_range, b.false()))
+            product = b.mul(b.cast(b.text(format(rule.points, "f")), "DECIMAL(11, 4)"), units)
+            full = b.cast(b.call("round_even", product, b.number(4)), POINTS)
+            full = b.case((usable, full))
+            fired = b.case(
+                (b.not_(usable), b.cast(b.null(), "BOOLEAN")),
+                (b.eq(full, b.number(0)), b.false()),
+                default=b.true(),
+            )
+            if value.kind in (Kind.TEXT, Kind.FLOAT, Kind.INTEGER, Kind.DECIMAL):
+                value.bad.append(self.read.add(b.and_(b.not_(value.missing()), b.not_(usable)), "unitsbad"))
+            return fired, self._capped(rule, full)
+        if self.events is None:
+            return b.cast(b.null(), "BOOLEAN"), b.null()
+        n, u, _ = self.events.counts(fact)
+        count = b.coalesce(n, b.number(0))
+        if self.events is not None:
+            self.per_uncertain.append(b.compare(">", b.coalesce(u, b.number(0)), b.number(0)))
+        if rule.decay is not None:
+            total = b.coalesce(self.events.decay_sum(fact, rule.points, rule.decay), _points(Decimal(0)))
+            full = b.cast(total, POINTS)
+        else:
+            full = b.cast(b.mul(_points(rule.points), count), POINTS)
+        fired = b.case((b.eq(full, b.number(0)), b.false()), default=b.true())
+        return fired, self._capped(rule, full)
+
+    def _capped(self, rule: ast.ScoreRule, full: E) -> E:
+        if rule.cap is None:
+            return full
+        cap = _points(rule.cap)
+        return b.case(
+            (b.compare(">", b.call("abs", full), cap), b.case((b.compare(">", full, b.number(0)), cap), default=_points(-rule.cap))),
+            default=full,
+        )
+
+    # ---- the whole query
+
+    def build(self) -> exp.Select:
+        rules = self.rules
+        self.per_uncertain: list[E] = []
+        # Definitions, each a step of its own (a definition may use the ones before it).
+        def_steps: list[tuple[str, Step]] = []
+        for index, definition in enumerate(rules.definitions):
+            step = Step(f"__d{index}")
+            column = f"__def{index}"
+            expression = self.truth(definition.condition)
+            step.columns[column] = expression
+            def_steps.append((step.name, step))
+            self.definitions[id(definition)] = b.col(column)
+        # Rules, disqualifications, stage conditions.
+        rule_step = Step("__rules")
+        rule_cols: list[tuple[ast.ScoreRule, str | None, E, E]] = []
+        for item in rules.items:
+            group = item.name if isinstance(item, CheckedGroup) else None
+            for rule in item.rules if isinstance(item, CheckedGroup) else (item,):
+                fired, points = self.score_rule(rule)
+                f = rule_step.add(fired, "fired")
+                p = rule_step.add(b.case((b.coalesce(f, b.false()), points), default=_points(Decimal(0))), "pts")
+                rule_cols.append((rule, group, f, p))
+        dq_cols = [(dq, rule_step.add(self.truth(dq.condition), "dq")) for dq in rules.disqualifications]
+        stage_cols = [
+            (s, rule_step.add(self.truth(s.condition), "stc") if s.condition is not None else None)
+            for s in rules.stages
+        ]
+        return self._assemble(def_steps, rule_step, rule_cols, dq_cols, stage_cols)
+
+    def _assemble(self, def_steps, rule_step, rule_cols, dq_cols, stage_cols) -> exp.Select:  # type: ignore[no-untyped-def]
+        rules = self.rules
+        score_step = Step("__score")
+        contributions: list[E] = []
+        groups: list[E] = []
+        totals: list[E] = []
+        by_group: dict[str, list[tuple[ast.ScoreRule, E, E]]] = {}
+        for rule, group, f, p in rule_cols:
+            by_group.setdefault(group or "", []).append((rule, f, p))
+        used: dict[str, int] = {}
+        for item in rules.items:
+            if isinstance(item, CheckedGroup):
+                members = by_group[item.name][: len(item.rules)]
+                by_group[item.name] = by_group[item.name][len(item.rules):]
+                for rule, f, p in members:
+                    contributions.append(_entry(f, rule.span.line, rule.display, item.name, p))
+                subtotal = _sum([p for _, _, p in members])
+                sub = score_step.add(subtotal, "sub")
+                clamped: E = sub
+                if item.max is not None:
+                    clamped = b.case((b.compare(">", clamped, _points(item.max)), _points(item.max)), default=clamped)
+                if item.min is not None:
+                    clamped = b.case((b.compare("<", clamped, _points(item.min)), _points(item.min)), default=clamped)
+                cl = score_step.add(clamped, "clamped")
+                contributions.append(self._clamp_entry(item, sub, cl))
+                groups.append(exp.Struct(expressions=[
+                    exp.PropertyEQ(this=exp.to_identifier("name"), expression=b.text(item.name)),
+                    exp.PropertyEQ(this=exp.to_identifier("subtotal"), expression=cl),
+                ]))  # fmt: skip
+                totals.append(cl)
+            else:
+                rule, f, p = by_group[""].pop(0)
+                contributions.append(_entry(f, rule.span.line, rule.display, None, p))
+                totals.append(p)
+        del used
+        score = score_step.add(b.cast(_sum(totals), POINTS), "score")
+        disqualified = score_step.add(
+            b.or_(*(b.coalesce(c, b.false()) for _, c in dq_cols)) if dq_cols else b.false(), "disq"
+        )
+        reached = [
+            score_step.add(
+                b.and_(b.compare(">=", score, _points(s.threshold)), b.coalesce(c, b.false()) if c is not None else b.true()),
+                "reached",
+            )
+            for s, c in stage_cols
+        ]
+        undecided: list[E] = []
+        for rule, _, f, _ in rule_cols:
+            undecided.append(_undecided(b.is_null(f), rule.span.line, "score rule", rule.display))
+        for dq, c in dq_cols:
+            undecided.append(_undecided(b.is_null(c), dq.span.line, "disqualify", dq.reason or dq.text))
+        for s, c in stage_cols:
+            if c is not None:
+                undecided.append(_undecided(b.is_null(c), s.span.line, "stage", s.text))
+        disqualifications = [
+            b.case((b.coalesce(c, b.false()), exp.Struct(expressions=[
+                exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(dq.span.line)),
+                exp.PropertyEQ(this=exp.to_identifier("reason"), expression=b.text(dq.reason or dq.text)),
+            ])))  # fmt: skip
+            for dq, c in dq_cols
+        ]
+        stages = rules.stages
+        stage_name = b.case(
+            (disqualified, b.cast(b.null(), "VARCHAR")),
+            *((r, b.text(s.name)) for s, r in reversed(list(zip(stages, reached, strict=True)))),
+            default=b.cast(b.null(), "VARCHAR"),
+        )
+        floor = b.case(
+            *((r, b.number(i)) for i, r in reversed(list(enumerate(reached)))), default=b.number(-1)
+        )
+        nxt_whens = []
+        nth_whens = []
+        for i, (s, r) in enumerate(zip(stages, reached, strict=True)):
+            cond = b.and_(b.compare("<", floor, b.number(i)), b.not_(r))
+            nxt_whens.append((cond, b.text(s.name)))
+            gap = b.sub(_points(s.threshold), score)
+            nth_whens.append((cond, b.case((b.compare("<", gap, b.number(0)), _points(Decimal(0))), default=gap)))
+        final = Step("__final")
+        warns = [flag for value in self.values.values() for flag in value.bad]
+        warns.extend(self.per_uncertain)
+        if self.events is not None:
+            warns.append(b.coalesce(self.events.warn, b.false()))
+        outputs = [
+            b.alias(b.col("__id"), self.id_column.name),
+            b.alias(score, "score"),
+            b.alias(stage_name, "stage"),
+            b.alias(b.and_(b.not_null(stage_name), b.not_(disqualified)), "qualified"),
+            b.alias(disqualified, "disqualified"),
+            b.alias(b.case((disqualified, b.cast(b.null(), "VARCHAR")), *nxt_whens, default=b.cast(b.null(), "VARCHAR")), "next_stage"),
+            b.alias(b.case((disqualified, b.cast(b.null(), POINTS)), *nth_whens, default=b.cast(b.null(), POINTS)), "points_to_next_stage"),
+            b.alias(self._list(contributions, CONTRIBUTION), "contributions"),
+            b.alias(self._list(disqualifications, DISQUALIFICATION), "disqualifications"),
+            b.alias(self._list(undecided, UNDECIDED), "undecided"),
+            b.alias(self._list(groups, GROUP), "groups"),
+            b.alias(b.or_(*(b.coalesce(w, b.false()) for w in warns)) if warns else b.false(), "may_warn"),
+        ]
+        del final
+        # The chain.
+        ctes: list[tuple[str, exp.Select]] = []
+        src = exp.select(
+            b.alias(exp.Window(this=exp.RowNumber()), "__row"),
+            b.alias(b.col(self.id_column.name), "__id"),
+            *(b.alias(e, n) for n, e in self.src.columns.items()),
+        ).from_(self.leads_source, copy=False)
+        ctes.append(("__src", src))
+        ctes.extend(self.steps.chain("__src"))
+        last = "__read"
+        if self.events is not None:
+            assert self.events_source is not None
+            id_raw = b.col(self.events_id_column.name)
+            ctes.extend(self.events.table_sql(self.events_source, id_raw))
+            joined = exp.select(exp.Star()).from_(exp.to_table("__read", quoted=True), copy=False).join(
+                exp.to_table("__ev_agg", quoted=True),
+                on=b.eq(_join_key(b.col("__id", "__read"), self.id_column, self.events_id_column),
+                        _join_key(b.col("__lid", "__ev_agg"), self.events_id_column, self.id_column)),
+                join_type="left",
+                copy=False,
+            )  # fmt: skip
+            ctes.append(("__joined", joined))
+            last = "__joined"
+        for name, step in def_steps:
+            ctes.append((name, step.select(last)))
+            last = name
+        ctes.append(("__rules", rule_step.select(last)))
+        ctes.append(("__score", score_step.select("__rules")))
+        query = exp.select(*outputs).from_(exp.to_table("__score", quoted=True), copy=False)
+        query = query.order_by(b.col("__row"), copy=False)
+        query.set("with_", exp.With(expressions=[
+            exp.CTE(this=select, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True)))
+            for name, select in ctes
+        ]))  # fmt: skip
+        return query
+
+    def _clamp_entry(self, group: CheckedGroup, sub: E, clamped: E) -> E:
+        word = b.case((b.compare("<", clamped, sub), b.text("max")), default=b.text("min"))
+        limit = b.case(
+            (b.compare("<", clamped, sub), b.text(number_text(group.max) if group.max is not None else "")),
+            default=b.text(number_text(group.min) if group.min is not None else ""),
+        )
+        label = b.call(
+            "concat", b.text(f"group {group.name} limited to "), word, b.text(" "), limit,
+            b.text(" (its rules gave "), _number_text(sub), b.text(")"),
+        )  # fmt: skip
+        entry = exp.Struct(expressions=[
+            exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(group.span.line)),
+            exp.PropertyEQ(this=exp.to_identifier("label"), expression=label),
+            exp.PropertyEQ(this=exp.to_identifier("group"), expression=b.text(group.name)),
+            exp.PropertyEQ(this=exp.to_identifier("points"), expression=b.cast(b.sub(clamped, sub), POINTS)),
+        ])  # fmt: skip
+        return b.case((b.compare("!=", clamped, sub), entry))
+
+    def _list(self, items: list[E], type_: str) -> E:
+        if not items:
+            return b.cast(exp.Array(expressions=[]), f"{type_}[]")
+        one = exp.to_identifier("x")
+        listed = exp.Array(expressions=items)
+        kept = b.call("list_filter", listed, exp.Lambda(this=b.not_null(exp.Column(this=one)), expressions=[one]))
+        return b.cast(kept, f"{type_}[]")
+
+
+def _entry(fired: E, line: int, label: str, group: str | None, points: E) -> E:
+    entry = exp.Struct(expressions=[
+        exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(line)),
+        exp.PropertyEQ(this=exp.to_identifier("label"), expression=b.text(label)),
+        exp.PropertyEQ(this=exp.to_identifier("group"), expression=b.text(group) if group is not None else b.cast(b.null(), "VARCHAR")),
+        exp.PropertyEQ(this=exp.to_identifier("points"), expression=b.cast(points, POINTS)),
+    ])  # fmt: skip
+    return b.case((b.coalesce(fired, b.false()), entry))
+
+
+def _undecided(when: E, line: int, kind: str, label: str) -> E:
+    entry = exp.Struct(expressions=[
+        exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(line)),
+        exp.PropertyEQ(this=exp.to_identifier("kind"), expression=b.text(kind)),
+        exp.PropertyEQ(this=exp.to_identifier("label"), expression=b.text(label)),
+    ])  # fmt: skip
+    return b.case((when, entry))
+
+
+def _sum(parts: list[E]) -> E:
+    if not parts:
+        return _points(Decimal(0))
+    total = parts[0]
+    for part in parts[1:]:
+        total = b.add(total, part)
+    return b.cast(total, POINTS)
+
+
+def _number_text(value: E) -> E:
+    """decimal_text.number_text in SQL, for a DECIMAL(38, 4)."""
+    whole = b.eq(value, b.call("trunc", value))
+    return b.case(
+        (whole, b.cast(b.cast(value, "HUGEINT"), "VARCHAR")),
+        default=b.call("rtrim", b.cast(value, "VARCHAR"), b.text("0")),
+    )
+
+
+def _join_key(value: E, mine: object, theirs: object) -> E:
+    """Ids of different kinds are joined as their text."""
+    if getattr(mine, "kind", None) == getattr(theirs, "kind", None):
+        return value
+    return b.cast(value, "VARCHAR")
+
+
+def _names(table: Table) -> str:
+    names = list(table.names)
+    shown = ", ".join(repr(n) for n in names[:25])
+    return shown + (f", ... ({len(names)} in all)" if len(names) > 25 else "")

@@ -1,0 +1,246 @@
+"""The values a query reads, and where each is computed: a lead's bound columns and an event's
+details, each read (missing, number, text, yes/no, moment) once, as a column of a step of the
+query, whatever the number of tests that read it.
+
+A :class:`Step` is one ``SELECT *, <expressions> FROM <previous step>`` of the query's chain of
+CTEs; :class:`BoundValue` is one value and its readings, registered in the steps as they are
+first asked for; :class:`Clock` is the query's ``now`` and the time windows' bounds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+
+import attrs
+from sqlglot import exp
+
+from ...backends.semantics import subtract
+from ...lang import ast
+from . import build as b
+from .build import E
+from .columns import Column, Kind
+from .conditions import literal_day, literal_us
+from .dialect import Dialect, Unsupported
+from .reading import Reader, Text
+
+__all__ = ["BoundValue", "Clock", "Step", "Steps"]
+
+
+_NAMES = itertools.count(1)
+
+
+class Step:
+    """One step of the chain: named expressions added to everything the previous step has."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.columns: dict[str, E] = {}
+        self._by_sql: dict[str, str] = {}
+
+    def add(self, expression: E, hint: str) -> E:
+        """A column computing ``expression`` (the same expression asked twice is one column)."""
+        key = expression.sql()
+        found = self._by_sql.get(key)
+        if found is None:
+            # Names are unique in the whole query, whatever their case (DuckDB's names are
+            # not case-sensitive): the hint, lower-cased, and a number of its own.
+            found = f"__{hint.lower()}_{next(_NAMES)}"
+            self.columns[found] = expression
+            self._by_sql[key] = found
+        return b.col(found)
+
+    def select(self, source: str) -> exp.Select:
+        return exp.select(exp.Star(), *(b.alias(e, n) for n, e in self.columns.items())).from_(
+            exp.to_table(source, quoted=True), copy=False
+        )
+
+
+class Steps:
+    """The steps of one table's values, in order: prepared (text stripped and folded), the
+    levels of the text grammars, parsed, read."""
+
+    LEVELS = 7
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.prep = Step(f"{prefix}prep")
+        self.levels = [Step(f"{prefix}l{i + 1}") for i in range(self.LEVELS)]
+        self.parse = Step(f"{prefix}parse")
+        self.read = Step(f"{prefix}read")
+
+    def chain(self, first: str) -> list[tuple[str, exp.Select]]:
+        """The CTEs, each selecting from the one before (``first``: the step they start on)."""
+        ctes = []
+        last = first
+        for step in (self.prep, *self.levels, self.parse, self.read):
+            ctes.append((step.name, step.select(last)))
+            last = step.name
+        return ctes
+
+
+class Clock:
+    """The moment the query scores at, and the bounds of time windows (all computed here, in
+    Python, exactly as the reference computes them)."""
+
+    def __init__(self, now: dt.datetime, dialect: Dialect) -> None:
+        self.now = now
+        self.dialect = dialect
+        self.now_us = literal_us(now)
+        self.now_day = literal_day(now.astimezone(dt.timezone.utc).date())
+
+    def start(self, duration: ast.Duration) -> tuple[E, E]:
+        """(µs, day) of ``now`` minus the duration."""
+        start = subtract(self.now, duration)
+        return b.number(literal_us(start)), b.number(literal_day(start.astimezone(dt.timezone.utc).date()))
+
+    def period(self, every: ast.Duration) -> float:
+        """The seconds of one decay period ending at now."""
+        return (self.now - subtract(self.now, every)).total_seconds()
+
+
+class BoundValue:
+    """A value a test reads: a raw expression of a kind, in a chain of three steps — where it
+    is selected (``raw``), prepared (text stripped and folded) and read."""
+
+    def __init__(
+        self,
+        raw: E,
+        column: Column | None,
+        kind: Kind,
+        steps: Steps,
+        reader: Reader,
+        dayfirst: bool,
+        hint: str,
+    ) -> None:
+        self.raw = raw
+        self.column = column
+        self.kind = kind
+        self.steps = steps
+        self.prep, self.parse, self.step = steps.prep, steps.parse, steps.read
+        self.reader = reader
+        self.dayfirst = dayfirst
+        self.hint = hint
+        self._text: Text | None = None
+        #: The "could not be read" flags of the readings asked for (for the lead's warnings).
+        self.bad: list[E] = []
+
+    @property
+    def kind_name(self) -> str:
+        return self.kind.value
+
+    def _parts(self, number: bool = False, instant: bool = False) -> Text | None:
+        """A text value stripped and folded (first step) and, as asked, read by the number
+        and date grammars (later steps), each once."""
+        if self.kind is not Kind.TEXT:
+            return None
+        d, r = self.reader.d, self.reader
+        if self._text is None:
+            stripped = self.prep.add(d.strip(self.raw), f"{self.hint}s")
+            folded = self.prep.add(d.fold(d.strip(self.raw)), f"{self.hint}f")
+            self._text = Text(stripped, folded, b.null(), b.null())
+
+        def keep(level: int, expression: E, hint: str) -> E:
+            return self.steps.levels[level - 1].add(expression, f"{self.hint}{hint}")
+
+        text = self._text
+        if number and isinstance(text.number, exp.Null):
+            parsed = self.parse.add(r.number_text(text.stripped, keep), f"{self.hint}ntext")
+            text = self._text = attrs.evolve(text, number=parsed)
+        if instant and isinstance(text.instant, exp.Null):
+            parsed = self.parse.add(
+                r.instant_text(text.stripped, self.dayfirst, keep), f"{self.hint}utext"
+            )
+            text = self._text = attrs.evolve(text, instant=parsed)
+        return text
+
+    def _folded(self) -> E | None:
+        parts = self._parts()
+        return None if parts is None else parts.folded
+
+    def _stripped(self) -> E | None:
+        parts = self._parts()
+        return None if parts is None else parts.stripped
+
+    def _keep(self, reading: object, name: str) -> E:
+        value, bad = reading.value, reading.bad  # type: ignore[attr-defined]
+        if not (isinstance(bad, exp.Boolean) and not bad.this):
+            self.bad.append(self.step.add(bad, f"{self.hint}{name}_bad"))
+        return self.step.add(value, f"{self.hint}{name}")
+
+    def missing(self) -> E:
+        return self.step.add(
+            self.reader.missing(self.raw, self.kind, self._folded()), f"{self.hint}miss"
+        )
+
+    def number(self) -> E:
+        return self._keep(self.reader.number(self.raw, self.kind, self._parts(number=True)), "num")
+
+    def text(self) -> E:
+        if self.kind is Kind.DECIMAL and self.column is not None and self.column.scale > 6:
+            raise Unsupported(
+                f"the column {self.column.name!r} ({self.column.type_name}) is compared as text: "
+                "the SQL engines write decimals with more than 6 places differently from Python"
+            )
+        return self._keep(self.reader.text(self.raw, self.kind, self._folded()), "txt")
+
+    def matches(self, pattern: str, ignore_case: bool) -> E:
+        text = self._keep(self.reader.matchable(self.raw, self.kind, self._stripped()), "mt")
+        return self.reader.d.search(text, pattern, ignore_case)
+
+    def truth(self) -> E:
+        parts = self._parts(number=True, instant=True)
+        return self._keep(self.reader.truth(self.raw, self.kind, parts), "yes")
+
+    def instant(self) -> E:
+        return self._keep(self.reader.instant(self.raw, self.kind, self._parts(instant=True)), "us")
+
+    def day(self) -> E:
+        return self._keep(self.reader.day(self.raw, self.kind, self._parts(instant=True)), "day")
+
+    def moment(self) -> tuple[E, E, E]:
+        is_date, day, instant, bad = self.reader.moment(self.raw, self.kind, self._parts(instant=True))
+        if not (isinstance(bad, exp.Boolean) and not bad.this):
+            self.bad.append(self.step.add(bad, f"{self.hint}mom_bad"))
+        return (
+            self.step.add(is_date, f"{self.hint}isdate"),
+            self.step.add(day, f"{self.hint}mday"),
+            self.step.add(instant, f"{self.hint}mus"),
+        )
+
+    def units(self) -> E:
+        """A `per` rule's units: a number (read as numbers are), or the length of a list."""
+        if self.kind is Kind.LIST:
+            return self.step.add(b.cast(self.reader.d.length(self.raw), "DECIMAL(38, 12)"), f"{self.hint}len")
+        return self.number()
+
+    def items_text(self, needle: str) -> E | None:
+        if self.kind is not Kind.LIST or self.column is None or self.column.item is None:
+            return None
+        item = self.column.item
+        if item.kind not in (Kind.TEXT, Kind.INTEGER, Kind.BOOLEAN, Kind.DATE):
+            raise Unsupported(
+                f"the list column {self.column.name!r} ({self.column.type_name}) is searched "
+                "with `contains`: only lists of text, whole numbers, yes/no or dates can be"
+            )
+        return self.step.add(
+            list_contains_text(self.reader, self.raw, item.kind, needle), f"{self.hint}has"
+        )
+
+
+def list_contains_text(reader: Reader, raw: E, item_kind: Kind, needle: str) -> E:
+    """Whether some item of a list, not missing, has the text ``needle`` (as
+    ``any(to_text(item) == needle ...)``)."""
+    d = reader.d
+    one = exp.to_identifier("x")
+    item = exp.Column(this=one)
+    folded = d.fold(d.strip(item)) if item_kind is Kind.TEXT else None
+    missing = reader.missing(item, item_kind, folded)
+    text = reader.text(item, item_kind, folded).value
+    test = b.and_(b.not_(missing), b.coalesce(b.eq(text, b.text(needle)), b.false()))
+    matching = b.call("list_filter", raw, exp.Lambda(this=test, expressions=[one]))
+    return b.compare(">", d.length(matching), b.number(0))
+
+
+Factory = Callable[[ast.Name], "BoundValue | None"]
