@@ -143,6 +143,60 @@ class RuleSet:
     def _evaluate_many(self, leads: Iterable[Any], now: dt.datetime | None) -> Iterator[Result]:
         yield from self._scorer.score_many(leads, resolve_now(now))
 
+    # ---- whole tables (docs/sql.md)
+
+    def score_duckdb(
+        self,
+        leads: Any,
+        *,
+        events: Any = None,
+        now: dt.datetime | None = None,
+        id: str = "id",
+        events_id: str | None = None,
+        connection: Any = None,
+    ) -> Any:
+        """Score a whole table on DuckDB, embedded: ``leads`` is a DuckDB relation, the name
+        of a table or view in ``connection``, a path to a CSV, Parquet or JSON Lines file, or
+        a pandas / Arrow / Polars frame; ``events`` the same, one row per event (the lead id
+        in ``events_id``, default ``id``; ``name``; ``at``; details). Returns a DuckDB relation,
+        one row per lead, with the columns of docs/sql.md; the reference evaluator's answers."""
+        from .backends.sql import score_duckdb
+
+        return score_duckdb(
+            self._checked, leads, events=events, now=resolve_now(now), id=id,
+            events_id=events_id, connection=connection,
+        )  # fmt: skip
+
+    def to_sql(
+        self,
+        *,
+        dialect: str = "duckdb",
+        leads: str = "leads",
+        events: str | None = None,
+        id: str = "id",
+        events_id: str | None = None,
+        columns: Any = None,
+        event_columns: Any = None,
+        now: dt.datetime | None = None,
+    ) -> str:
+        """The scoring query as SQL text for ``dialect``, over the tables ``leads`` (and
+        ``events``) with ``columns`` (and ``event_columns``): names, or (name, SQL type)
+        pairs. ``now=None`` scores at the engine's current time."""
+        from .backends.sql import to_sql
+
+        return to_sql(
+            self._checked, dialect=dialect, leads=leads, events=events, id=id,
+            events_id=events_id, columns=columns, event_columns=event_columns,
+            now=None if now is None else resolve_now(now),
+        )  # fmt: skip
+
+    def result_of_row(self, row: Mapping[str, Any], now: dt.datetime | None = None) -> Result:
+        """A scored table's row (a mapping of its columns) as a Result, so that
+        ``explain()`` works on it (it has no evidence and no warnings: docs/sql.md)."""
+        from .backends.sql import result_of_row
+
+        return result_of_row(self._checked, row, resolve_now(now))
+
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Warnings about the rules themselves (never about a lead), each with a position:
         score bounds, stages that can never or always be reached, rules that can never fire,

@@ -30,9 +30,15 @@ UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
-def candidates() -> list[str]:
-    """Every registered backend but the reference: each is held to it."""
-    return [name for name in backends.names() if name != "reference"]
+def candidates(fidelity: Fidelity = Fidelity.RESULT) -> list[str]:
+    """Every registered backend of a fidelity but the reference: each is held to it (those
+    of result fidelity here, on any lead; those of table fidelity in
+    tests/backends/test_sql_conformance.py, on tables)."""
+    return [
+        name
+        for name in backends.names()
+        if name != "reference" and backends.get(name).fidelity is fidelity
+    ]
 
 
 def pair(source: str, backend: str) -> tuple[leadrules.RuleSet, leadrules.RuleSet]:

@@ -32,7 +32,17 @@ def _compiled() -> Backend:
     return BACKEND
 
 
-_LOADERS: dict[str, Callable[[], Backend]] = {"compiled": _compiled, "reference": _reference}
+def _duckdb() -> Backend:
+    from .sql import BACKEND
+
+    return BACKEND
+
+
+_LOADERS: dict[str, Callable[[], Backend]] = {
+    "compiled": _compiled,
+    "duckdb": _duckdb,
+    "reference": _reference,
+}
 _LOADED: dict[str, Backend] = {}
 _LOCK = threading.Lock()
 
@@ -57,7 +67,7 @@ def register(backend: Backend, *, replace: bool = False) -> None:
 
 def unregister(name: str) -> None:
     """Remove a backend that :func:`register` added (the built-in ones stay)."""
-    if name in ("compiled", "reference"):
+    if name in ("compiled", "duckdb", "reference"):
         raise InvalidArgument(f"the built-in backend {name!r} cannot be unregistered")
     with _LOCK:
         _LOADERS.pop(name, None)

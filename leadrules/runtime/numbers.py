@@ -28,11 +28,11 @@ __all__ = [
     "CURRENCY_SYMBOLS",
     "MULTIPLIERS",
     "NON_ASCII",
-    "NUMBER_PATTERN",
-    "PLAIN_PATTERN",
     "NUMBER_DIGITS",
     "NUMBER_LIMIT",
+    "NUMBER_PATTERN",
     "NUMBER_PLACES",
+    "PLAIN_PATTERN",
     "parse_number_text",
     "places",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+import typing
 from typing import Any
 
 from sqlglot import exp
@@ -154,7 +155,7 @@ def compare(op: str, a: E, b: E) -> E:
         ">": exp.GT,
         ">=": exp.GTE,
     }
-    return kinds[op](this=paren(a), expression=paren(b))
+    return typing.cast(E, kinds[op](this=paren(a), expression=paren(b)))
 
 
 def coalesce(*values: E) -> E:

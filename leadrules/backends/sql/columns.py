@@ -99,6 +99,19 @@ def find(columns: Sequence[Column], part: ast.NamePart) -> Column | None:
     return None
 
 
+def column_named(table: Table, name: str) -> Column | None:
+    """A column the caller names (the lead id, the events' id): exactly that name, else the
+    first whose normal form is its normal form."""
+    for column in table.columns:
+        if column.name == name:
+            return column
+    key = normalize_name(name)
+    for column in table.columns:
+        if normalize_name(column.name) == key:
+            return column
+    return None
+
+
 def bind(table: Table, name: ast.Name) -> Binding | None:
     """The column (and record fields) ``name`` reads, or None when the table has none for
     it: as :meth:`leadrules.runtime.leads.Record.get` reads a lead."""
@@ -128,9 +141,18 @@ def bind(table: Table, name: ast.Name) -> Binding | None:
 
 _TEXT = {"VARCHAR", "TEXT", "STRING", "CHAR", "BPCHAR", "ENUM", "UUID"}
 _INTEGERS = {
-    "TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-    "UINTEGER", "UBIGINT", "UHUGEINT",
-}  # fmt: skip
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "INT",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+}
 
 
 def kind_of_type(type_name: str) -> Kind:

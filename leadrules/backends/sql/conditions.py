@@ -52,6 +52,10 @@ class Value(Protocol):
         """(is a plain date, its day, its instant)."""
         ...
 
+    def warns(self) -> None:
+        """The lead is warned about (whatever its value) when this test is read."""
+        ...
+
     def items_text(self, needle: str) -> E | None:
         """For a list: whether some item's text is ``needle`` (None: not a list)."""
         ...
@@ -169,7 +173,8 @@ class Truth(Visitor[[Scope], E]):
                 return scope.event_fact(node)
             return b.cast(b.null(), "BOOLEAN")  # a detail the event lacks: missing
         if node.count is not None or node.where is not None:
-            return b.cast(b.null(), "BOOLEAN")  # a field counted like an event: unknown
+            value.warns()  # the reference warns: a field counted like an event
+            return b.cast(b.null(), "BOOLEAN")  # ... and the fact is unknown
         if node.windows:
             is_date, day, instant = value.moment()
             inside = b.and_(*(scope.window(w, is_date, day, instant) for w in node.windows))
@@ -182,7 +187,9 @@ def compare(value: Value, op: str, literal: ast.Value) -> E:
     if isinstance(literal, bool):
         return b.compare(op, value.truth(), b.true() if literal else b.false())
     if isinstance(literal, Decimal):
-        return b.compare(op, value.number(), b.cast(b.text(format(literal, "f")), "DECIMAL(38, 12)"))
+        return b.compare(
+            op, value.number(), b.cast(b.text(format(literal, "f")), "DECIMAL(38, 12)")
+        )
     if isinstance(literal, dt.datetime):
         return b.compare(op, value.instant(), b.number(literal_us(literal)))
     if isinstance(literal, dt.date):
@@ -193,7 +200,14 @@ def compare(value: Value, op: str, literal: ast.Value) -> E:
 
 
 def in_window(
-    window: ast.Window, is_date: E, day: E, instant: E, now_us: E, start_us: E, now_day: E, start_day: E
+    window: ast.Window,
+    is_date: E,
+    day: E,
+    instant: E,
+    now_us: E,
+    start_us: E,
+    now_day: E,
+    start_day: E,
 ) -> E:
     """semantics.in_window in SQL, for a moment that is a plain date (``day``) or an instant
     (``instant``), with the window's start and ``now`` worked out by the caller."""
@@ -209,7 +223,9 @@ def in_window(
         instant_test = b.compare(op, instant, b.number(literal_us(bound)))
         date_test = b.compare(op, day, bound_day)
         return b.case((is_date, date_test), default=instant_test)
-    return b.compare(op, b.case((is_date, day), default=_day_of(instant)), b.number(literal_day(bound)))
+    return b.compare(
+        op, b.case((is_date, day), default=_day_of(instant)), b.number(literal_day(bound))
+    )
 
 
 def _day_of(instant: E) -> E:

@@ -93,6 +93,14 @@ class Dialect:
         """Whether text has only ASCII characters."""
         raise NotImplementedError
 
+    def now_us(self) -> E:
+        """The engine's current time, in microseconds since the epoch."""
+        raise NotImplementedError
+
+    def months_before_now_us(self, months: int) -> E:
+        """The engine's current time (in UTC) minus some calendar months, in microseconds."""
+        raise NotImplementedError
+
 
 class DuckDB(Dialect):
     name = "duckdb"
@@ -121,12 +129,12 @@ class DuckDB(Dialect):
         )
         one = exp.to_identifier("c")
         looked = b.coalesce(
-            b.call("list_extract", b.call("map_extract", mapping, exp.Column(this=one)), b.number(1)),
+            b.call(
+                "list_extract", b.call("map_extract", mapping, exp.Column(this=one)), b.number(1)
+            ),
             exp.Column(this=one),
         )
-        transformed = b.call(
-            "list_transform", chars, exp.Lambda(this=looked, expressions=[one])
-        )
+        transformed = b.call("list_transform", chars, exp.Lambda(this=looked, expressions=[one]))
         return b.call("array_to_string", transformed, b.text(""))
 
     def full_match(self, value: E, pattern: str) -> E:
@@ -166,6 +174,14 @@ class DuckDB(Dialect):
     def field(self, record: E, name: str) -> E:
         return b.call("struct_extract", record, b.text(name))
 
+    def now_us(self) -> E:
+        return b.call("epoch_us", b.call("get_current_timestamp"))
+
+    def months_before_now_us(self, months: int) -> E:
+        utc = b.call("timezone", b.text("UTC"), b.call("get_current_timestamp"))
+        interval = exp.Interval(this=b.text(str(months)), unit=exp.var("MONTH"))
+        return b.call("epoch_us", exp.Sub(this=utc, expression=interval))
+
 
 @functools.cache
 def fold_tables() -> tuple[dict[str, str], dict[str, str]]:
@@ -187,9 +203,7 @@ def fold_tables() -> tuple[dict[str, str], dict[str, str]]:
         connection.close()
     candidates = set(lowered)
     candidates.update(
-        cp
-        for cp in range(0x110000)
-        if not 0xD800 <= cp <= 0xDFFF and chr(cp).casefold() != chr(cp)
+        cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF and chr(cp).casefold() != chr(cp)
     )
     by_lowered: dict[str, set[str]] = {}
     for cp in candidates:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from .columns import Table, table_of
 from .dialect import DuckDB
 from .query import Query
 
-__all__ = ["connect", "relation_of", "rows_as_leads", "score_duckdb", "to_sql"]
+__all__ = ["connect", "relation_of", "rows_as_leads", "score_dicts", "score_duckdb"]
 
 _COUNTER = itertools.count(1)
 UTC = dt.timezone.utc
@@ -56,7 +57,9 @@ def relation_of(
         if suffix in (".jsonl", ".ndjson", ".json"):
             if not path.exists():
                 raise LeadRulesError(f"no such {what} file: {text}")
-            return connection.read_json(text, format="newline_delimited" if suffix != ".json" else "auto")
+            return connection.read_json(
+                text, format="newline_delimited" if suffix != ".json" else "auto"
+            )
         try:  # the name of a table or view in the connection
             return connection.table(text)
         except duckdb.Error as exc:
@@ -66,7 +69,13 @@ def relation_of(
             ) from exc
     module = type(source).__module__.split(".", 1)[0]
     if module in ("pandas", "pyarrow", "polars"):
-        return connection.from_arrow(source) if module == "pyarrow" else connection.from_df(source) if module == "pandas" else connection.from_arrow(source.to_arrow())
+        return (
+            connection.from_arrow(source)
+            if module == "pyarrow"
+            else connection.from_df(source)
+            if module == "pandas"
+            else connection.from_arrow(source.to_arrow())
+        )
     raise InvalidArgument(
         f"{what} must be a DuckDB relation, a table name, a path to a CSV, Parquet or JSON "
         f"Lines file, or a pandas / Arrow / Polars frame, not {type(source).__name__}"
@@ -157,3 +166,100 @@ def rows_as_leads(
 def _join(value: Any) -> Any:
     return str(value) if not isinstance(value, str) else value
 
+
+_PY_TYPES: list[tuple[type, str]] = [
+    (bool, "BOOLEAN"),
+    (int, "HUGEINT"),
+    (float, "DOUBLE"),
+    (Decimal, "DECIMAL(38, 12)"),
+    (str, "VARCHAR"),
+    (dt.datetime, "TIMESTAMPTZ"),
+    (dt.date, "DATE"),
+]
+
+
+def _sql_type(key: str, values: list[Any]) -> str:
+    """The DuckDB type of one key's values (all of one Python type, or None)."""
+    kinds = {type(v) for v in values if v is not None}
+    if not kinds:
+        return "VARCHAR"
+    if len(kinds) > 1:
+        raise InvalidArgument(
+            f"the leads' {key!r} holds values of several types "
+            f"({', '.join(sorted(k.__name__ for k in kinds))}): a table column has one type; "
+            "score such leads with another backend"
+        )
+    (kind,) = kinds
+    for python, sql in _PY_TYPES:
+        if kind is python:
+            if kind is dt.datetime and any(v.tzinfo is None for v in values if v is not None):
+                return "TIMESTAMP"
+            return sql
+    raise InvalidArgument(f"the leads' {key!r} holds {kind.__name__} values, which a table cannot")
+
+
+def score_dicts(rules: CheckedRules, leads: list[Any], now: dt.datetime) -> list[dict[str, Any]]:
+    """Dict leads scored in one table (with their ``events`` lists as an events table)."""
+    if not all(isinstance(lead, Mapping) for lead in leads):
+        raise InvalidArgument("the duckdb backend scores mappings (dicts) only")
+    keys: list[str] = []
+    for lead in leads:
+        for key in lead:
+            if key != "events" and key not in keys:
+                keys.append(str(key))
+    con = connect()
+    rows = [[f"__lead{i}", *(lead.get(k) for k in keys)] for i, lead in enumerate(leads)]
+    columns = ", ".join(
+        f'"{k.replace(chr(34), chr(34) * 2)}" {_sql_type(k, [r[j + 1] for r in rows])}'
+        for j, k in enumerate(keys)
+    )
+    con.execute(
+        f'CREATE TABLE __leads ("__leadrules_id" VARCHAR{", " + columns if columns else ""})'
+    )
+    if rows:
+        marks = ", ".join("?" for _ in range(len(keys) + 1))
+        con.executemany(f"INSERT INTO __leads VALUES ({marks})", rows)
+    events_rel = None
+    if any("events" in lead for lead in leads):
+        event_rows = []
+        detail_keys: list[str] = []
+        for i, lead in enumerate(leads):
+            for event in lead.get("events") or ():
+                record = (
+                    dict(event)
+                    if isinstance(event, Mapping)
+                    else {
+                        "name": getattr(event, "name", None),
+                        "at": getattr(event, "at", None),
+                        **dict(getattr(event, "properties", {}) or {}),
+                    }
+                )
+                props = record.pop("properties", None)
+                if isinstance(props, Mapping):
+                    record.update(props)
+                for key in record:
+                    if key not in ("name", "at") and key not in detail_keys:
+                        detail_keys.append(key)
+                event_rows.append((f"__lead{i}", record))
+        names = ["name", "at", *detail_keys]
+        table_rows = [[lead_id, *(r.get(n) for n in names)] for lead_id, r in event_rows]
+        types = ", ".join(
+            f'"{n.replace(chr(34), chr(34) * 2)}" {_sql_type(n, [r[j + 1] for r in table_rows])}'
+            for j, n in enumerate(names)
+        )
+        con.execute(f'CREATE TABLE __events ("__leadrules_id" VARCHAR, {types})')
+        if table_rows:
+            marks = ", ".join("?" for _ in range(len(names) + 1))
+            con.executemany(f"INSERT INTO __events VALUES ({marks})", table_rows)
+        events_rel = con.table("__events")
+    relation = score_duckdb(
+        rules,
+        con.table("__leads"),
+        events=events_rel,
+        now=now,
+        id="__leadrules_id",
+        events_id="__leadrules_id",
+        connection=con,
+    )
+    names_out = relation.columns
+    return [dict(zip(names_out, row, strict=True)) for row in relation.fetchall()]

@@ -4,7 +4,8 @@ the counts and times the rules ask of them, one aggregate per fact, per lead.
 An event row is ``(lead id, name, at, details...)``. Its name is normalised as names are
 (case folded, runs of spaces, ``_`` and ``-`` made one space); a row with no usable name is left
 out; a time that is missing or cannot be read leaves the event without a time (it may or may not
-be in a window: counts become uncertain); an event after ``now`` has not happened yet. For each
+be in a window: counts become uncertain); an event after ``now`` has not happened yet (it counts for
+nothing, though a nameless one is warned about, as in the reference). For each
 fact about events the aggregate gives, per lead: the events that surely match (``n``), those
 that may (``u``), the latest sure one (``last``) and, for a decaying `per` rule, the sum of each
 sure event's decayed points.
@@ -12,6 +13,7 @@ sure event's decayed points.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from sqlglot import exp
@@ -19,7 +21,7 @@ from sqlglot import exp
 from ...lang import ast
 from . import build as b
 from .build import E
-from .columns import Kind, Table, bind
+from .columns import Column, Kind, Table, bind
 from .conditions import Truth, in_window
 from .dialect import WHITESPACE, Unsupported
 from .reading import Reader
@@ -27,9 +29,7 @@ from .tables import BoundValue, Clock, Step, Steps
 
 __all__ = ["EventFacts", "decayed"]
 
-_SEPARATORS = "[" + "".join(
-    f"\\x{{{ord(c):x}}}" for c in WHITESPACE
-) + "_\\-]+"
+_SEPARATORS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "_\\-]+"
 
 
 class EventScope:
@@ -57,15 +57,21 @@ class EventFacts:
     """The event steps of one query and the aggregates the rules ask for."""
 
     def __init__(
-        self, table: Table, id_column: str, reader: Reader, clock: Clock, dayfirst: bool
+        self,
+        table: Table,
+        id_column: str,
+        reader: Reader,
+        clock: Clock,
+        dayfirst: bool,
+        names: Iterator[int],
     ) -> None:
         self.table = table
         self.reader = reader
         self.clock = clock
         self.dayfirst = dayfirst
         self.id_column = id_column
-        self.src = Step("__ev_src")
-        self.steps = Steps("__ev_")
+        self.src = Step("__ev_src", names)
+        self.steps = Steps("__ev_", names)
         self.read = self.steps.read
         self.aggregates: dict[str, E] = {}
         self._facts: dict[int, tuple[E, E, E]] = {}
@@ -89,24 +95,30 @@ class EventFacts:
         return Table(tuple(c for c in self.table.columns if c.name != self.id_column))
 
     def _bind(self, word: str) -> BoundValue | None:
-        found = bind(Table(tuple(c for c in self.table.columns if c.name != self.id_column)),
-                     ast.Name((ast.NamePart(word),)))  # fmt: skip
+        found = bind(
+            Table(tuple(c for c in self.table.columns if c.name != self.id_column)),
+            ast.Name((ast.NamePart(word),)),
+        )
         if found is None:
             return None
         return self._value(b.col(found.column.name), found.column, found.kind, word[:2])
 
-    def _value(self, raw: E, column: object, kind: Kind, hint: str) -> BoundValue:
+    def _value(self, raw: E, column: Column | None, kind: Kind, hint: str) -> BoundValue:
         selected = self.src.add(raw, f"e{hint}")
-        return BoundValue(selected, column, kind, self.steps, self.reader, self.dayfirst, f"e{hint}")  # type: ignore[arg-type]
+        return BoundValue(
+            selected, column, kind, self.steps, self.reader, self.dayfirst, f"e{hint}"
+        )
 
     def detail(self, name: ast.Name) -> BoundValue | None:
         found = bind(self._details, name)
         if found is None:
             return None
         raw: E = b.col(found.column.name)
-        if self._details is not self.table and any(
-            c.name == "properties" for c in self.table.columns
-        ) and found.column in self._details.columns:
+        if (
+            self._details is not self.table
+            and any(c.name == "properties" for c in self.table.columns)
+            and found.column in self._details.columns
+        ):
             raw = self.reader.d.field(b.col("properties"), found.column.name)
         for field in found.path:
             raw = self.reader.d.field(raw, field)
@@ -141,7 +153,7 @@ class EventFacts:
     # ---- facts
 
     def window(self, window: ast.Window, is_date: E, day: E, instant: E) -> E:
-        now_us, now_day = b.number(self.clock.now_us), b.number(self.clock.now_day)
+        now_us, now_day = self.clock.now_us(), self.clock.now_day()
         if window.kind == "within":
             assert isinstance(window.value, ast.Duration)
             start_us, start_day = self.clock.start(window.value)
@@ -151,7 +163,8 @@ class EventFacts:
 
     def _sure_and_maybe(self, node: ast.Fact) -> tuple[E, E]:
         """(surely matches, may match) of one event row for a fact."""
-        named = b.eq(self.name_key, b.text(node.name.key))
+        happened = b.or_(b.is_null(self.at_us), b.compare("<=", self.at_us, self.clock.now_us()))
+        named = b.and_(b.eq(self.name_key, b.text(node.name.key)), happened)
         if node.windows:
             when = b.and_(*(self.window(w, b.false(), b.null(), self.at_us) for w in node.windows))
             when = b.case((b.is_null(self.at_us), b.cast(b.null(), "BOOLEAN")), default=when)
@@ -181,7 +194,7 @@ class EventFacts:
         0, so its points are whole)."""
         sure, _ = self._sure_and_maybe(node)
         age = b.case(
-            (b.is_null(self.at_us), b.number(0)), default=b.sub(b.number(self.clock.now_us), self.at_us)
+            (b.is_null(self.at_us), b.number(0)), default=b.sub(self.clock.now_us(), self.at_us)
         )
         each = decayed(self.reader, points, decay, age, self.clock)
         return self._agg(b.call("sum", b.case((sure, each))), "edecay")
@@ -191,17 +204,11 @@ class EventFacts:
         select = exp.select(
             b.alias(id_raw, "__lid"), *(b.alias(e, n) for n, e in self.src.columns.items())
         ).from_(source, copy=False)
-        happened = b.or_(b.is_null(self.at_us), b.compare("<=", self.at_us, b.number(self.clock.now_us)))
         aggregate = exp.select(
             b.col("__lid"), *(b.alias(e, n) for n, e in self.aggregates.items())
-        ).from_(exp.to_table("__ev_kept", quoted=True), copy=False).group_by(b.col("__lid"), copy=False)
-        kept = exp.select(exp.Star()).from_(exp.to_table(self.read.name, quoted=True), copy=False).where(happened, copy=False)
-        return [
-            (self.src.name, select),
-            *self.steps.chain(self.src.name),
-            ("__ev_kept", kept),
-            ("__ev_agg", aggregate),
-        ]
+        ).from_(exp.to_table(self.read.name, quoted=True), copy=False)
+        aggregate = aggregate.group_by(b.col("__lid"), copy=False)
+        return [(self.src.name, select), *self.steps.chain(self.src.name), ("__ev_agg", aggregate)]
 
 
 def decayed(reader: Reader, points: Decimal, decay: ast.Decay, age_us: E, clock: Clock) -> E:
@@ -213,20 +220,18 @@ def decayed(reader: Reader, points: Decimal, decay: ast.Decay, age_us: E, clock:
     period = clock.period(decay.every)
     keep = 1 - float(decay.percent) / 100
     whole = b.cast(b.text(format(points, "f")), "DECIMAL(38, 4)")
-    if period <= 0:
-        return whole
     seconds: E = b.call("greatest", b.cast(age_us, "DOUBLE"), d.double(0.0))
     seconds = exp.Div(this=b.paren(seconds), expression=d.double(1_000_000.0))
     if keep <= 0:
         factor: E = d.double(0.0)
     else:
-        factor = b.call("pow", d.double(keep), exp.Div(this=b.paren(seconds), expression=d.double(period)))
+        factor = b.call("pow", d.double(keep), exp.Div(this=b.paren(seconds), expression=period))
     tiny = b.compare("<", factor, d.double(1e-9))
     exact_factor = b.try_cast(d.double_text(factor), "DECIMAL(38, 26)")
     product = b.mul(exact_factor, b.cast(b.text(format(points, "f")), "DECIMAL(11, 4)"))
     rounded = b.cast(b.call("round_even", product, b.number(2)), "DECIMAL(38, 4)")
     return b.case(
-        (b.eq(seconds, d.double(0.0)), whole),
+        (b.or_(b.eq(seconds, d.double(0.0)), b.compare("<=", period, d.double(0.0))), whole),
         (tiny, b.cast(b.number(0), "DECIMAL(38, 4)")),
         default=rounded,
     )

@@ -13,6 +13,7 @@ their text).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 from sqlglot import exp
@@ -24,12 +25,12 @@ from ...lang.decimal_text import number_text
 from ...runtime.points import MAX_UNITS
 from . import build as b
 from .build import E
-from .columns import Kind, Table, bind, find
+from .columns import Kind, Table, bind, column_named
 from .conditions import Truth, in_window
 from .dialect import Dialect, Unsupported
 from .events import EventFacts, decayed
 from .reading import Reader
-from .tables import BoundValue, Clock, Step, Steps
+from .tables import BoundValue, Clock, EngineClock, Step, Steps
 
 __all__ = ["Query", "UnknownName"]
 
@@ -80,7 +81,7 @@ class Query:
         leads: Table,
         leads_source: exp.Expression,
         id_name: str,
-        now: dt.datetime,
+        now: dt.datetime | None,
         events: Table | None = None,
         events_source: exp.Expression | None = None,
         events_id: str | None = None,
@@ -90,15 +91,16 @@ class Query:
         self.reader = Reader(dialect)
         self.leads = leads
         self.leads_source = leads_source
-        self.clock = Clock(now, dialect)
+        self.clock = Clock(now, dialect) if now is not None else EngineClock(dialect)
         self.dayfirst = rules.reading.dayfirst
-        self.src = Step("__src")
-        self.steps = Steps("__")
+        self.names = itertools.count(1)
+        self.src = Step("__src", self.names)
+        self.steps = Steps("__", self.names)
         self.read = self.steps.read
         self.values: dict[str, BoundValue] = {}
         self.problems: list[Diagnostic] = []
         self.current: ast.Span | None = None
-        id_column = find(leads.columns, ast.NamePart(id_name, exact=True))
+        id_column = column_named(leads, id_name)
         if id_column is None:
             raise UnknownName(
                 f"the leads have no column {id_name!r} for the lead id; their columns are "
@@ -109,14 +111,16 @@ class Query:
         self.events_source = events_source
         if events is not None:
             events_id_name = events_id or id_name
-            events_id_column = find(events.columns, ast.NamePart(events_id_name, exact=True))
+            events_id_column = column_named(events, events_id_name)
             if events_id_column is None:
                 raise UnknownName(
                     f"the events have no column {events_id_name!r} for the lead id; their "
                     f"columns are {_names(events)}; name it with events_id="
                 )
             self.events_id_column = events_id_column
-            self.events = EventFacts(events, events_id_column.name, self.reader, self.clock, self.dayfirst)
+            self.events = EventFacts(
+                events, events_id_column.name, self.reader, self.clock, self.dayfirst, self.names
+            )
         elif any(c.name == "events" for c in leads.columns):
             raise Unsupported(
                 "the leads have an `events` column; pass the events as a table of their own "
@@ -146,13 +150,22 @@ class Query:
             raw = b.cast(raw, "DOUBLE")
         for field in binding.path:
             raw = self.d.field(raw, field)
-        if binding.kind is Kind.TEXT and binding.leaf is not None and "ENUM" in binding.leaf.type_name.upper():
+        if (
+            binding.kind is Kind.TEXT
+            and binding.leaf is not None
+            and "ENUM" in binding.leaf.type_name.upper()
+        ):
             raw = b.cast(raw, "VARCHAR")
         selected = self.src.add(raw, "v")
         value = BoundValue(
-            selected, binding.leaf, binding.kind, self.steps, self.reader,
-            self.dayfirst, f"v{len(self.values)}_",
-        )  # fmt: skip
+            selected,
+            binding.leaf,
+            binding.kind,
+            self.steps,
+            self.reader,
+            self.dayfirst,
+            f"v{len(self.values)}_",
+        )
         self.values[key] = value
         return value
 
@@ -166,7 +179,7 @@ class Query:
         return value
 
     def window(self, window: ast.Window, is_date: E, day: E, instant: E) -> E:
-        now_us, now_day = b.number(self.clock.now_us), b.number(self.clock.now_day)
+        now_us, now_day = self.clock.now_us(), self.clock.now_day()
         if window.kind == "within":
             assert isinstance(window.value, ast.Duration)
             start_us, start_day = self.clock.start(window.value)
@@ -221,7 +234,7 @@ class Query:
         points = _points(rule.points)
         if rule.decay is not None:
             latest = self.latest(rule.condition)
-            age = b.sub(b.number(self.clock.now_us), latest)
+            age = b.sub(self.clock.now_us(), latest)
             points = b.case(
                 (b.is_null(latest), points),
                 default=decayed(self.reader, rule.points, rule.decay, age, self.clock),
@@ -234,12 +247,13 @@ class Query:
         value = self.value(fact.name)
         if value is not None:
             if fact.has_modifiers:
+                value.warns()
                 return b.cast(b.null(), "BOOLEAN"), b.null()
             units = value.units()
             in_range = b.compare("<=", b.call("abs", units), b.number(MAX_UNITS))
             usable = b.and_(b.not_(value.missing()), b.coalesce(in_range, b.false()))
             product = b.mul(b.cast(b.text(format(rule.points, "f")), "DECIMAL(11, 4)"), units)
-            full = b.cast(b.call("round_even", product, b.number(4)), POINTS)
+            full: E = b.cast(b.call("round_even", product, b.number(4)), POINTS)
             full = b.case((usable, full))
             fired = b.case(
                 (b.not_(usable), b.cast(b.null(), "BOOLEAN")),
@@ -247,7 +261,9 @@ class Query:
                 default=b.true(),
             )
             if value.kind in (Kind.TEXT, Kind.FLOAT, Kind.INTEGER, Kind.DECIMAL):
-                value.bad.append(self.read.add(b.and_(b.not_(value.missing()), b.not_(usable)), "unitsbad"))
+                value.bad.append(
+                    self.read.add(b.and_(b.not_(value.missing()), b.not_(usable)), "unitsbad")
+                )
             return fired, self._capped(rule, full)
         if self.events is None:
             return b.cast(b.null(), "BOOLEAN"), b.null()
@@ -256,7 +272,9 @@ class Query:
         if self.events is not None:
             self.per_uncertain.append(b.compare(">", b.coalesce(u, b.number(0)), b.number(0)))
         if rule.decay is not None:
-            total = b.coalesce(self.events.decay_sum(fact, rule.points, rule.decay), _points(Decimal(0)))
+            total = b.coalesce(
+                self.events.decay_sum(fact, rule.points, rule.decay), _points(Decimal(0))
+            )
             full = b.cast(total, POINTS)
         else:
             full = b.cast(b.mul(_points(rule.points), count), POINTS)
@@ -268,7 +286,10 @@ class Query:
             return full
         cap = _points(rule.cap)
         return b.case(
-            (b.compare(">", b.call("abs", full), cap), b.case((b.compare(">", full, b.number(0)), cap), default=_points(-rule.cap))),
+            (
+                b.compare(">", b.call("abs", full), cap),
+                b.case((b.compare(">", full, b.number(0)), cap), default=_points(-rule.cap)),
+            ),
             default=full,
         )
 
@@ -280,23 +301,27 @@ class Query:
         # Definitions, each a step of its own (a definition may use the ones before it).
         def_steps: list[tuple[str, Step]] = []
         for index, definition in enumerate(rules.definitions):
-            step = Step(f"__d{index}")
+            step = Step(f"__d{index}", self.names)
             column = f"__def{index}"
             expression = self.truth(definition.condition)
             step.columns[column] = expression
             def_steps.append((step.name, step))
             self.definitions[id(definition)] = b.col(column)
         # Rules, disqualifications, stage conditions.
-        rule_step = Step("__rules")
+        rule_step = Step("__rules", self.names)
         rule_cols: list[tuple[ast.ScoreRule, str | None, E, E]] = []
         for item in rules.items:
             group = item.name if isinstance(item, CheckedGroup) else None
             for rule in item.rules if isinstance(item, CheckedGroup) else (item,):
                 fired, points = self.score_rule(rule)
                 f = rule_step.add(fired, "fired")
-                p = rule_step.add(b.case((b.coalesce(f, b.false()), points), default=_points(Decimal(0))), "pts")
+                p = rule_step.add(
+                    b.case((b.coalesce(f, b.false()), points), default=_points(Decimal(0))), "pts"
+                )
                 rule_cols.append((rule, group, f, p))
-        dq_cols = [(dq, rule_step.add(self.truth(dq.condition), "dq")) for dq in rules.disqualifications]
+        dq_cols = [
+            (dq, rule_step.add(self.truth(dq.condition), "dq")) for dq in rules.disqualifications
+        ]
         stage_cols = [
             (s, rule_step.add(self.truth(s.condition), "stc") if s.condition is not None else None)
             for s in rules.stages
@@ -305,7 +330,7 @@ class Query:
 
     def _assemble(self, def_steps, rule_step, rule_cols, dq_cols, stage_cols) -> exp.Select:  # type: ignore[no-untyped-def]
         rules = self.rules
-        score_step = Step("__score")
+        score_step = Step("__score", self.names)
         contributions: list[E] = []
         groups: list[E] = []
         totals: list[E] = []
@@ -316,22 +341,34 @@ class Query:
         for item in rules.items:
             if isinstance(item, CheckedGroup):
                 members = by_group[item.name][: len(item.rules)]
-                by_group[item.name] = by_group[item.name][len(item.rules):]
+                by_group[item.name] = by_group[item.name][len(item.rules) :]
                 for rule, f, p in members:
                     contributions.append(_entry(f, rule.span.line, rule.display, item.name, p))
                 subtotal = _sum([p for _, _, p in members])
                 sub = score_step.add(subtotal, "sub")
                 clamped: E = sub
                 if item.max is not None:
-                    clamped = b.case((b.compare(">", clamped, _points(item.max)), _points(item.max)), default=clamped)
+                    clamped = b.case(
+                        (b.compare(">", clamped, _points(item.max)), _points(item.max)),
+                        default=clamped,
+                    )
                 if item.min is not None:
-                    clamped = b.case((b.compare("<", clamped, _points(item.min)), _points(item.min)), default=clamped)
+                    clamped = b.case(
+                        (b.compare("<", clamped, _points(item.min)), _points(item.min)),
+                        default=clamped,
+                    )
                 cl = score_step.add(clamped, "clamped")
                 contributions.append(self._clamp_entry(item, sub, cl))
-                groups.append(exp.Struct(expressions=[
-                    exp.PropertyEQ(this=exp.to_identifier("name"), expression=b.text(item.name)),
-                    exp.PropertyEQ(this=exp.to_identifier("subtotal"), expression=cl),
-                ]))  # fmt: skip
+                groups.append(
+                    exp.Struct(
+                        expressions=[
+                            exp.PropertyEQ(
+                                this=exp.to_identifier("name"), expression=b.text(item.name)
+                            ),
+                            exp.PropertyEQ(this=exp.to_identifier("subtotal"), expression=cl),
+                        ]
+                    )
+                )
                 totals.append(cl)
             else:
                 rule, f, p = by_group[""].pop(0)
@@ -344,7 +381,10 @@ class Query:
         )
         reached = [
             score_step.add(
-                b.and_(b.compare(">=", score, _points(s.threshold)), b.coalesce(c, b.false()) if c is not None else b.true()),
+                b.and_(
+                    b.compare(">=", score, _points(s.threshold)),
+                    b.coalesce(c, b.false()) if c is not None else b.true(),
+                ),
                 "reached",
             )
             for s, c in stage_cols
@@ -353,15 +393,29 @@ class Query:
         for rule, _, f, _ in rule_cols:
             undecided.append(_undecided(b.is_null(f), rule.span.line, "score rule", rule.display))
         for dq, c in dq_cols:
-            undecided.append(_undecided(b.is_null(c), dq.span.line, "disqualify", dq.reason or dq.text))
+            undecided.append(
+                _undecided(b.is_null(c), dq.span.line, "disqualify", dq.reason or dq.text)
+            )
         for s, c in stage_cols:
             if c is not None:
                 undecided.append(_undecided(b.is_null(c), s.span.line, "stage", s.text))
         disqualifications = [
-            b.case((b.coalesce(c, b.false()), exp.Struct(expressions=[
-                exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(dq.span.line)),
-                exp.PropertyEQ(this=exp.to_identifier("reason"), expression=b.text(dq.reason or dq.text)),
-            ])))  # fmt: skip
+            b.case(
+                (
+                    b.coalesce(c, b.false()),
+                    exp.Struct(
+                        expressions=[
+                            exp.PropertyEQ(
+                                this=exp.to_identifier("line"), expression=b.number(dq.span.line)
+                            ),
+                            exp.PropertyEQ(
+                                this=exp.to_identifier("reason"),
+                                expression=b.text(dq.reason or dq.text),
+                            ),
+                        ]
+                    ),
+                )
+            )
             for dq, c in dq_cols
         ]
         stages = rules.stages
@@ -379,8 +433,9 @@ class Query:
             cond = b.and_(b.compare("<", floor, b.number(i)), b.not_(r))
             nxt_whens.append((cond, b.text(s.name)))
             gap = b.sub(_points(s.threshold), score)
-            nth_whens.append((cond, b.case((b.compare("<", gap, b.number(0)), _points(Decimal(0))), default=gap)))
-        final = Step("__final")
+            nth_whens.append(
+                (cond, b.case((b.compare("<", gap, b.number(0)), _points(Decimal(0))), default=gap))
+            )
         warns = [flag for value in self.values.values() for flag in value.bad]
         warns.extend(self.per_uncertain)
         if self.events is not None:
@@ -391,15 +446,31 @@ class Query:
             b.alias(stage_name, "stage"),
             b.alias(b.and_(b.not_null(stage_name), b.not_(disqualified)), "qualified"),
             b.alias(disqualified, "disqualified"),
-            b.alias(b.case((disqualified, b.cast(b.null(), "VARCHAR")), *nxt_whens, default=b.cast(b.null(), "VARCHAR")), "next_stage"),
-            b.alias(b.case((disqualified, b.cast(b.null(), POINTS)), *nth_whens, default=b.cast(b.null(), POINTS)), "points_to_next_stage"),
+            b.alias(
+                b.case(
+                    (disqualified, b.cast(b.null(), "VARCHAR")),
+                    *nxt_whens,
+                    default=b.cast(b.null(), "VARCHAR"),
+                ),
+                "next_stage",
+            ),
+            b.alias(
+                b.case(
+                    (disqualified, b.cast(b.null(), POINTS)),
+                    *nth_whens,
+                    default=b.cast(b.null(), POINTS),
+                ),
+                "points_to_next_stage",
+            ),
             b.alias(self._list(contributions, CONTRIBUTION), "contributions"),
             b.alias(self._list(disqualifications, DISQUALIFICATION), "disqualifications"),
             b.alias(self._list(undecided, UNDECIDED), "undecided"),
             b.alias(self._list(groups, GROUP), "groups"),
-            b.alias(b.or_(*(b.coalesce(w, b.false()) for w in warns)) if warns else b.false(), "may_warn"),
+            b.alias(
+                b.or_(*(b.coalesce(w, b.false()) for w in warns)) if warns else b.false(),
+                "may_warn",
+            ),
         ]
-        del final
         # The chain.
         ctes: list[tuple[str, exp.Select]] = []
         src = exp.select(
@@ -414,13 +485,21 @@ class Query:
             assert self.events_source is not None
             id_raw = b.col(self.events_id_column.name)
             ctes.extend(self.events.table_sql(self.events_source, id_raw))
-            joined = exp.select(exp.Star()).from_(exp.to_table("__read", quoted=True), copy=False).join(
-                exp.to_table("__ev_agg", quoted=True),
-                on=b.eq(_join_key(b.col("__id", "__read"), self.id_column, self.events_id_column),
-                        _join_key(b.col("__lid", "__ev_agg"), self.events_id_column, self.id_column)),
-                join_type="left",
-                copy=False,
-            )  # fmt: skip
+            joined = (
+                exp.select(exp.Star())
+                .from_(exp.to_table("__read", quoted=True), copy=False)
+                .join(
+                    exp.to_table("__ev_agg", quoted=True),
+                    on=b.eq(
+                        _join_key(b.col("__id", "__read"), self.id_column, self.events_id_column),
+                        _join_key(
+                            b.col("__lid", "__ev_agg"), self.events_id_column, self.id_column
+                        ),
+                    ),
+                    join_type="left",
+                    copy=False,
+                )
+            )
             ctes.append(("__joined", joined))
             last = "__joined"
         for name, step in def_steps:
@@ -430,28 +509,50 @@ class Query:
         ctes.append(("__score", score_step.select("__rules")))
         query = exp.select(*outputs).from_(exp.to_table("__score", quoted=True), copy=False)
         query = query.order_by(b.col("__row"), copy=False)
-        query.set("with_", exp.With(expressions=[
-            exp.CTE(this=select, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True)))
-            for name, select in ctes
-        ]))  # fmt: skip
+        query.set(
+            "with_",
+            exp.With(
+                expressions=[
+                    exp.CTE(
+                        this=select, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True))
+                    )
+                    for name, select in ctes
+                ]
+            ),
+        )
         return query
 
     def _clamp_entry(self, group: CheckedGroup, sub: E, clamped: E) -> E:
         word = b.case((b.compare("<", clamped, sub), b.text("max")), default=b.text("min"))
         limit = b.case(
-            (b.compare("<", clamped, sub), b.text(number_text(group.max) if group.max is not None else "")),
+            (
+                b.compare("<", clamped, sub),
+                b.text(number_text(group.max) if group.max is not None else ""),
+            ),
             default=b.text(number_text(group.min) if group.min is not None else ""),
         )
         label = b.call(
-            "concat", b.text(f"group {group.name} limited to "), word, b.text(" "), limit,
-            b.text(" (its rules gave "), _number_text(sub), b.text(")"),
-        )  # fmt: skip
-        entry = exp.Struct(expressions=[
-            exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(group.span.line)),
-            exp.PropertyEQ(this=exp.to_identifier("label"), expression=label),
-            exp.PropertyEQ(this=exp.to_identifier("group"), expression=b.text(group.name)),
-            exp.PropertyEQ(this=exp.to_identifier("points"), expression=b.cast(b.sub(clamped, sub), POINTS)),
-        ])  # fmt: skip
+            "concat",
+            b.text(f"group {group.name} limited to "),
+            word,
+            b.text(" "),
+            limit,
+            b.text(" (its rules gave "),
+            _number_text(sub),
+            b.text(")"),
+        )
+        entry = exp.Struct(
+            expressions=[
+                exp.PropertyEQ(
+                    this=exp.to_identifier("line"), expression=b.number(group.span.line)
+                ),
+                exp.PropertyEQ(this=exp.to_identifier("label"), expression=label),
+                exp.PropertyEQ(this=exp.to_identifier("group"), expression=b.text(group.name)),
+                exp.PropertyEQ(
+                    this=exp.to_identifier("points"), expression=b.cast(b.sub(clamped, sub), POINTS)
+                ),
+            ]
+        )
         return b.case((b.compare("!=", clamped, sub), entry))
 
     def _list(self, items: list[E], type_: str) -> E:
@@ -459,26 +560,37 @@ class Query:
             return b.cast(exp.Array(expressions=[]), f"{type_}[]")
         one = exp.to_identifier("x")
         listed = exp.Array(expressions=items)
-        kept = b.call("list_filter", listed, exp.Lambda(this=b.not_null(exp.Column(this=one)), expressions=[one]))
+        kept = b.call(
+            "list_filter",
+            listed,
+            exp.Lambda(this=b.not_null(exp.Column(this=one)), expressions=[one]),
+        )
         return b.cast(kept, f"{type_}[]")
 
 
 def _entry(fired: E, line: int, label: str, group: str | None, points: E) -> E:
-    entry = exp.Struct(expressions=[
-        exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(line)),
-        exp.PropertyEQ(this=exp.to_identifier("label"), expression=b.text(label)),
-        exp.PropertyEQ(this=exp.to_identifier("group"), expression=b.text(group) if group is not None else b.cast(b.null(), "VARCHAR")),
-        exp.PropertyEQ(this=exp.to_identifier("points"), expression=b.cast(points, POINTS)),
-    ])  # fmt: skip
+    entry = exp.Struct(
+        expressions=[
+            exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(line)),
+            exp.PropertyEQ(this=exp.to_identifier("label"), expression=b.text(label)),
+            exp.PropertyEQ(
+                this=exp.to_identifier("group"),
+                expression=b.text(group) if group is not None else b.cast(b.null(), "VARCHAR"),
+            ),
+            exp.PropertyEQ(this=exp.to_identifier("points"), expression=b.cast(points, POINTS)),
+        ]
+    )
     return b.case((b.coalesce(fired, b.false()), entry))
 
 
 def _undecided(when: E, line: int, kind: str, label: str) -> E:
-    entry = exp.Struct(expressions=[
-        exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(line)),
-        exp.PropertyEQ(this=exp.to_identifier("kind"), expression=b.text(kind)),
-        exp.PropertyEQ(this=exp.to_identifier("label"), expression=b.text(label)),
-    ])  # fmt: skip
+    entry = exp.Struct(
+        expressions=[
+            exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(line)),
+            exp.PropertyEQ(this=exp.to_identifier("kind"), expression=b.text(kind)),
+            exp.PropertyEQ(this=exp.to_identifier("label"), expression=b.text(label)),
+        ]
+    )
     return b.case((when, entry))
 
 

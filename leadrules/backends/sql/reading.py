@@ -112,13 +112,32 @@ class Reader:
         d = self.d
         low = keep(1, b.call("lower", s), "nlow")
         allowed = keep(1, b.not_(d.search(s, _NOT_NUMBER_CHARS, False)), "nok")
-        plain = keep(2, b.case((d.full_match(low, numbers.PLAIN_PATTERN), d.decimal(_digits(low)))), "nplain")
-        negative = keep(2, b.and_(b.call("starts_with", low, b.text("(")), b.call("ends_with", low, b.text(")"))), "nneg")
-        inner = keep(2, b.case(
-            (b.and_(b.call("starts_with", low, b.text("(")), b.call("ends_with", low, b.text(")"))),
-             d.strip(b.call("substr", low, b.number(2), b.sub(b.call("length", low), b.number(2))))),
-            default=low,
-        ), "ninner")  # fmt: skip
+        plain = keep(
+            2, b.case((d.full_match(low, numbers.PLAIN_PATTERN), d.decimal(_digits(low)))), "nplain"
+        )
+        negative = keep(
+            2,
+            b.and_(b.call("starts_with", low, b.text("(")), b.call("ends_with", low, b.text(")"))),
+            "nneg",
+        )
+        inner = keep(
+            2,
+            b.case(
+                (
+                    b.and_(
+                        b.call("starts_with", low, b.text("(")),
+                        b.call("ends_with", low, b.text(")")),
+                    ),
+                    d.strip(
+                        b.call(
+                            "substr", low, b.number(2), b.sub(b.call("length", low), b.number(2))
+                        )
+                    ),
+                ),
+                default=low,
+            ),
+            "ninner",
+        )
         names = ["sign", "pre", "sign2", "digits", "mult", "post"]
         g = keep(3, d.groups(inner, numbers.NUMBER_PATTERN, names), "ng")
         full = keep(3, d.full_match(inner, numbers.NUMBER_PATTERN), "nfull")
@@ -138,11 +157,16 @@ class Reader:
         scaled = b.case(
             (b.eq(mult, b.text("")), digits),
             *(
-                (b.and_(b.eq(mult, b.text(word)), b.compare("<", b.call("abs", digits), b.number(_LIMIT / factor))),
-                 b.cast(b.mul(digits, b.number(factor)), "DECIMAL(38, 12)"))
+                (
+                    b.and_(
+                        b.eq(mult, b.text(word)),
+                        b.compare("<", b.call("abs", digits), b.number(_LIMIT / factor)),
+                    ),
+                    b.cast(b.mul(digits, b.number(factor)), "DECIMAL(38, 12)"),
+                )
                 for word, factor in numbers.MULTIPLIERS.items()
             ),
-        )  # fmt: skip
+        )
         minus = b.or_(negative, b.eq(part["sign"], b.text("-")), b.eq(part["sign2"], b.text("-")))
         amount = b.case((minus, exp_neg(scaled)), default=scaled)
         return b.case(
@@ -182,14 +206,23 @@ class Reader:
             shown = b.case(
                 (whole, b.cast(b.cast(v, "HUGEINT"), "VARCHAR")), default=d.double_text(v)
             )
-            return Read(b.case((ok, shown)), b.and_(present, b.not_(b.call("isnan", v)), b.not_(ok)))
+            return Read(
+                b.case((ok, shown)), b.and_(present, b.not_(b.call("isnan", v)), b.not_(ok))
+            )
         if kind is Kind.DATE:
             return Read(b.call("strftime", v, b.text("%Y-%m-%d")), _never())
         if kind in (Kind.TIMESTAMP, Kind.TIMESTAMPTZ):
             base = b.call("strftime", v, b.text("%Y-%m-%dt%H:%M:%S"))
             micro = floor_mod(self.d.epoch_us(v, kind.value), 1_000_000)
             fraction = b.case(
-                (b.compare("!=", micro, b.number(0)), b.call("concat", b.text("."), b.call("lpad", b.cast(micro, "VARCHAR"), b.number(6), b.text("0")))),
+                (
+                    b.compare("!=", micro, b.number(0)),
+                    b.call(
+                        "concat",
+                        b.text("."),
+                        b.call("lpad", b.cast(micro, "VARCHAR"), b.number(6), b.text("0")),
+                    ),
+                ),
                 default=b.text(""),
             )
             zone = b.text("+00:00" if kind is Kind.TIMESTAMPTZ else "")
@@ -276,8 +309,14 @@ class Reader:
         """datetime.fromtimestamp(seconds, UTC) in microseconds (the fraction rounded half to
         even, as Python rounds it); NULL outside the years 1 to 9999 or for inf/NaN."""
         whole = b.call("trunc", seconds)
-        micro = b.call("round_even", b.mul(b.sub(seconds, whole), b.cast(b.text("1000000.0"), "DOUBLE")), b.number(0))
-        total = b.add(b.mul(b.cast(whole, "HUGEINT"), b.number(1_000_000)), b.cast(micro, "HUGEINT"))
+        micro = b.call(
+            "round_even",
+            b.mul(b.sub(seconds, whole), b.cast(b.text("1000000.0"), "DOUBLE")),
+            b.number(0),
+        )
+        total = b.add(
+            b.mul(b.cast(whole, "HUGEINT"), b.number(1_000_000)), b.cast(micro, "HUGEINT")
+        )
         finite = b.not_(b.or_(b.call("isnan", seconds), b.call("isinf", seconds)))
         bounded = b.and_(
             finite,
@@ -311,7 +350,10 @@ class Reader:
                     month, day = _int(part("mo")), _int(part("da"))
                 else:
                     month = b.case(
-                        *((b.eq(part("mon"), b.text(word)), b.number(n)) for word, n in dates.MONTHS.items()),
+                        *(
+                            (b.eq(part("mon"), b.text(word)), b.number(n))
+                            for word, n in dates.MONTHS.items()
+                        ),
                         default=b.number(0),
                     )
                     day = _int(part("da"))
@@ -328,7 +370,9 @@ class Reader:
                 )
                 whens.append((b.and_(matched, same), _moment(part, year, month, day, keep, name)))
             else:  # iso_basic: a valid date, or a time, else (maybe) epoch seconds below
-                built = _moment(part, _int(part("y")), _int(part("mo")), _int(part("da")), keep, name)
+                built = _moment(
+                    part, _int(part("y")), _int(part("mo")), _int(part("da")), keep, name
+                )
                 decided = b.or_(b.not_null(built), b.compare("!=", part("hh"), b.text("")))
                 whens.append((b.and_(matched, decided), built))
         seconds = keep(2, b.try_cast(low, "DOUBLE"), "depoch")
@@ -369,7 +413,9 @@ def exp_neg(value: E) -> E:
 
 
 def _digits(text: E) -> E:
-    return b.call("replace", b.call("replace", text, b.text(","), b.text("")), b.text("_"), b.text(""))
+    return b.call(
+        "replace", b.call("replace", text, b.text(","), b.text("")), b.text("_"), b.text("")
+    )
 
 
 def _int(text: E) -> E:
@@ -395,7 +441,10 @@ def in_range(us: E) -> E:
 
 def leap(y: E) -> E:
     return b.or_(
-        b.and_(b.eq(b.mod(y, b.number(4)), b.number(0)), b.compare("!=", b.mod(y, b.number(100)), b.number(0))),
+        b.and_(
+            b.eq(b.mod(y, b.number(4)), b.number(0)),
+            b.compare("!=", b.mod(y, b.number(100)), b.number(0)),
+        ),
         b.eq(b.mod(y, b.number(400)), b.number(0)),
     )
 
@@ -425,10 +474,16 @@ def days_from_civil(y: E, m: E, d: E) -> E:
     yy = b.sub(y, b.case((b.compare("<=", m, b.number(2)), b.number(1)), default=b.number(0)))
     era = b.idiv(yy, b.number(400))
     yoe = b.sub(yy, b.mul(era, b.number(400)))
-    mp = b.case((b.compare(">", m, b.number(2)), b.sub(m, b.number(3))), default=b.add(m, b.number(9)))
-    doy = b.add(b.idiv(b.add(b.mul(b.number(153), mp), b.number(2)), b.number(5)), b.sub(d, b.number(1)))
+    mp = b.case(
+        (b.compare(">", m, b.number(2)), b.sub(m, b.number(3))), default=b.add(m, b.number(9))
+    )
+    doy = b.add(
+        b.idiv(b.add(b.mul(b.number(153), mp), b.number(2)), b.number(5)), b.sub(d, b.number(1))
+    )
     doe = b.add(
-        b.sub(b.add(b.mul(yoe, b.number(365)), b.idiv(yoe, b.number(4))), b.idiv(yoe, b.number(100))),
+        b.sub(
+            b.add(b.mul(yoe, b.number(365)), b.idiv(yoe, b.number(4))), b.idiv(yoe, b.number(100))
+        ),
         doy,
     )
     return b.sub(b.add(b.mul(era, b.number(146097)), doe), b.number(719468))
@@ -444,37 +499,72 @@ def _moment(part: Callable[[str], E], year: E, month: E, day: E, keep: Keep, tag
     minute = keep(4, b.coalesce(_int(part("mi")), b.number(0)), f"d{tag}MI")
     second = keep(4, b.coalesce(_int(part("ss")), b.number(0)), f"d{tag}S")
     fraction = part("frac")
-    micro = keep(4, b.case(
-        (b.eq(fraction, b.text("")), b.number(0)),
-        default=_int(b.call("rpad", b.call("substr", fraction, b.number(1), b.number(6)), b.number(6), b.text("0"))),
-    ), f"d{tag}US")  # fmt: skip
+    micro = keep(
+        4,
+        b.case(
+            (b.eq(fraction, b.text("")), b.number(0)),
+            default=_int(
+                b.call(
+                    "rpad",
+                    b.call("substr", fraction, b.number(1), b.number(6)),
+                    b.number(6),
+                    b.text("0"),
+                )
+            ),
+        ),
+        f"d{tag}US",
+    )
     ampm = part("ampm")
     zone = part("zone")
-    digits = keep(4, b.call("replace", b.call("substr", zone, b.number(2)), b.text(":"), b.text("")), f"d{tag}Z")
+    digits = keep(
+        4,
+        b.call("replace", b.call("substr", zone, b.number(2)), b.text(":"), b.text("")),
+        f"d{tag}Z",
+    )
     utc = keep(4, b.in_(zone, ["", "z", "utc", "gmt"]), f"d{tag}UTC")
     minus = keep(4, b.call("starts_with", zone, b.text("-")), f"d{tag}ZM")
     pm = keep(4, b.call("starts_with", ampm, b.text("p")), f"d{tag}PM")
     twelve = keep(4, b.eq(ampm, b.text("")), f"d{tag}24")
     zone_h = keep(5, _int(b.call("substr", digits, b.number(1), b.number(2))), f"d{tag}ZH")
-    zone_m = keep(5, b.coalesce(_int(b.call("substr", digits, b.number(3), b.number(2))), b.number(0)), f"d{tag}ZMI")
-    hour24 = keep(5, b.case(
-        (twelve, hour),
-        (b.and_(b.compare(">=", hour, b.number(1)), b.compare("<=", hour, b.number(12))),
-         b.add(b.mod(hour, b.number(12)), b.case((pm, b.number(12)), default=b.number(0)))),
-        default=b.number(-1),
-    ), f"d{tag}H24")  # fmt: skip
+    zone_m = keep(
+        5,
+        b.coalesce(_int(b.call("substr", digits, b.number(3), b.number(2))), b.number(0)),
+        f"d{tag}ZMI",
+    )
+    hour24 = keep(
+        5,
+        b.case(
+            (twelve, hour),
+            (
+                b.and_(b.compare(">=", hour, b.number(1)), b.compare("<=", hour, b.number(12))),
+                b.add(b.mod(hour, b.number(12)), b.case((pm, b.number(12)), default=b.number(0))),
+            ),
+            default=b.number(-1),
+        ),
+        f"d{tag}H24",
+    )
     days = keep(5, b.case((valid_date(y, m, dd), days_from_civil(y, m, dd))), f"d{tag}DAYS")
-    zone_ok = b.or_(utc, b.and_(b.compare("<=", zone_h, b.number(23)), b.compare("<=", zone_m, b.number(59))))
+    zone_ok = b.or_(
+        utc, b.and_(b.compare("<=", zone_h, b.number(23)), b.compare("<=", zone_m, b.number(59)))
+    )
     sign = b.case((minus, b.number(-1)), default=b.number(1))
-    offset_min = keep(6, b.case((utc, b.number(0)), default=b.mul(sign, b.add(b.mul(zone_h, b.number(60)), zone_m))), f"d{tag}OFF")
-    valid = keep(6, b.and_(
-        b.not_null(days),
-        b.compare(">=", hour24, b.number(0)),
-        b.compare("<=", hour24, b.number(23)),
-        b.compare("<=", minute, b.number(59)),
-        b.compare("<=", second, b.number(59)),
-        zone_ok,
-    ), f"d{tag}OK")  # fmt: skip
+    offset_min = keep(
+        6,
+        b.case((utc, b.number(0)), default=b.mul(sign, b.add(b.mul(zone_h, b.number(60)), zone_m))),
+        f"d{tag}OFF",
+    )
+    valid = keep(
+        6,
+        b.and_(
+            b.not_null(days),
+            b.compare(">=", hour24, b.number(0)),
+            b.compare("<=", hour24, b.number(23)),
+            b.compare("<=", minute, b.number(59)),
+            b.compare("<=", second, b.number(59)),
+            zone_ok,
+        ),
+        f"d{tag}OK",
+    )
     seconds = b.add(b.mul(b.add(b.mul(hour24, b.number(60)), minute), b.number(60)), second)
     local = b.add(
         b.add(
@@ -483,5 +573,12 @@ def _moment(part: Callable[[str], E], year: E, month: E, day: E, keep: Keep, tag
         ),
         micro,
     )
-    utc_us = keep(6, b.sub(local, b.mul(b.cast(b.coalesce(offset_min, b.number(0)), "BIGINT"), b.number(60_000_000))), f"d{tag}UTCUS")
+    utc_us = keep(
+        6,
+        b.sub(
+            local,
+            b.mul(b.cast(b.coalesce(offset_min, b.number(0)), "BIGINT"), b.number(60_000_000)),
+        ),
+        f"d{tag}UTCUS",
+    )
     return keep(7, b.case((b.and_(valid, in_range(utc_us)), utc_us)), f"d{tag}AT")

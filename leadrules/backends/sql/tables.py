@@ -10,8 +10,7 @@ first asked for; :class:`Clock` is the query's ``now`` and the time windows' bou
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import attrs
 from sqlglot import exp
@@ -25,17 +24,17 @@ from .conditions import literal_day, literal_us
 from .dialect import Dialect, Unsupported
 from .reading import Reader, Text
 
-__all__ = ["BoundValue", "Clock", "Step", "Steps"]
-
-
-_NAMES = itertools.count(1)
+__all__ = ["BoundValue", "Clock", "EngineClock", "Step", "Steps"]
 
 
 class Step:
-    """One step of the chain: named expressions added to everything the previous step has."""
+    """One step of the chain: named expressions added to everything the previous step has.
+    ``names`` numbers the columns, one count per query (so that a query's text is the same
+    every time it is made)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, names: Iterator[int]) -> None:
         self.name = name
+        self.names = names
         self.columns: dict[str, E] = {}
         self._by_sql: dict[str, str] = {}
 
@@ -46,7 +45,7 @@ class Step:
         if found is None:
             # Names are unique in the whole query, whatever their case (DuckDB's names are
             # not case-sensitive): the hint, lower-cased, and a number of its own.
-            found = f"__{hint.lower()}_{next(_NAMES)}"
+            found = f"__{hint.lower()}_{next(self.names)}"
             self.columns[found] = expression
             self._by_sql[key] = found
         return b.col(found)
@@ -63,12 +62,12 @@ class Steps:
 
     LEVELS = 7
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, names: Iterator[int]) -> None:
         self.prefix = prefix
-        self.prep = Step(f"{prefix}prep")
-        self.levels = [Step(f"{prefix}l{i + 1}") for i in range(self.LEVELS)]
-        self.parse = Step(f"{prefix}parse")
-        self.read = Step(f"{prefix}read")
+        self.prep = Step(f"{prefix}prep", names)
+        self.levels = [Step(f"{prefix}l{i + 1}", names) for i in range(self.LEVELS)]
+        self.parse = Step(f"{prefix}parse", names)
+        self.read = Step(f"{prefix}read", names)
 
     def chain(self, first: str) -> list[tuple[str, exp.Select]]:
         """The CTEs, each selecting from the one before (``first``: the step they start on)."""
@@ -81,23 +80,74 @@ class Steps:
 
 
 class Clock:
-    """The moment the query scores at, and the bounds of time windows (all computed here, in
-    Python, exactly as the reference computes them)."""
+    """The moment the query scores at, and the bounds of time windows, all computed here, in
+    Python, exactly as the reference computes them."""
 
     def __init__(self, now: dt.datetime, dialect: Dialect) -> None:
         self.now = now
         self.dialect = dialect
-        self.now_us = literal_us(now)
-        self.now_day = literal_day(now.astimezone(dt.timezone.utc).date())
+        self._now_us = literal_us(now)
+        self._now_day = literal_day(now.astimezone(dt.timezone.utc).date())
+
+    def now_us(self) -> E:
+        return b.number(self._now_us)
+
+    def now_day(self) -> E:
+        return b.number(self._now_day)
 
     def start(self, duration: ast.Duration) -> tuple[E, E]:
         """(µs, day) of ``now`` minus the duration."""
         start = subtract(self.now, duration)
-        return b.number(literal_us(start)), b.number(literal_day(start.astimezone(dt.timezone.utc).date()))
+        day = literal_day(start.astimezone(dt.timezone.utc).date())
+        return b.number(literal_us(start)), b.number(day)
 
-    def period(self, every: ast.Duration) -> float:
-        """The seconds of one decay period ending at now."""
-        return (self.now - subtract(self.now, every)).total_seconds()
+    def period(self, every: ast.Duration) -> E:
+        """The seconds (a DOUBLE) of one decay period ending at now."""
+        return self.dialect.double((self.now - subtract(self.now, every)).total_seconds())
+
+
+class EngineClock(Clock):
+    """The engine's own clock (``to_sql(now=None)``): now is the engine's current time, the
+    bounds of windows are worked out by the engine's calendar arithmetic in UTC (a month back
+    from 31 March is 28 or 29 February, as in Python). Fractions of months and years are
+    refused: their days are a float in Python that no engine rounds alike."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+
+    def now_us(self) -> E:
+        return self.dialect.now_us()
+
+    def now_day(self) -> E:
+        from .reading import US_PER_DAY, floor_div
+
+        return floor_div(self.now_us(), US_PER_DAY)
+
+    def start(self, duration: ast.Duration) -> tuple[E, E]:
+        from .reading import US_PER_DAY, floor_div
+
+        whole = int(duration.amount)
+        if duration.unit in ("months", "years"):
+            if duration.amount != whole:
+                raise Unsupported(
+                    f"`{duration}` against the engine's clock: a fraction of a month or year "
+                    "cannot be worked out alike; give now=, or a whole number"
+                )
+            months = whole * (12 if duration.unit == "years" else 1)
+            start = self.dialect.months_before_now_us(months)
+        else:
+            micros = dt.timedelta(**{duration.unit: float(duration.amount)}) // dt.timedelta(
+                microseconds=1
+            )
+            start = b.sub(self.now_us(), b.number(micros))
+        return start, floor_div(start, US_PER_DAY)
+
+    def period(self, every: ast.Duration) -> E:
+        start, _ = self.start(every)
+        return exp.Div(
+            this=b.paren(b.cast(b.sub(self.now_us(), start), "DOUBLE")),
+            expression=self.dialect.double(1_000_000.0),
+        )
 
 
 class BoundValue:
@@ -200,7 +250,9 @@ class BoundValue:
         return self._keep(self.reader.day(self.raw, self.kind, self._parts(instant=True)), "day")
 
     def moment(self) -> tuple[E, E, E]:
-        is_date, day, instant, bad = self.reader.moment(self.raw, self.kind, self._parts(instant=True))
+        is_date, day, instant, bad = self.reader.moment(
+            self.raw, self.kind, self._parts(instant=True)
+        )
         if not (isinstance(bad, exp.Boolean) and not bad.this):
             self.bad.append(self.step.add(bad, f"{self.hint}mom_bad"))
         return (
@@ -209,10 +261,15 @@ class BoundValue:
             self.step.add(instant, f"{self.hint}mus"),
         )
 
+    def warns(self) -> None:
+        self.bad.append(b.true())
+
     def units(self) -> E:
         """A `per` rule's units: a number (read as numbers are), or the length of a list."""
         if self.kind is Kind.LIST:
-            return self.step.add(b.cast(self.reader.d.length(self.raw), "DECIMAL(38, 12)"), f"{self.hint}len")
+            return self.step.add(
+                b.cast(self.reader.d.length(self.raw), "DECIMAL(38, 12)"), f"{self.hint}len"
+            )
         return self.number()
 
     def items_text(self, needle: str) -> E | None:

@@ -1,0 +1,83 @@
+"""The DuckDB backend gives the reference evaluator's answers, on random rule files and random
+tables (typed columns and text columns as a CSV gives them, NULLs, events), and on the shipped
+examples: every lead's score, stage, qualified, disqualified, next stage, points to go,
+contributions, disqualifications and undecided rules (see tests/sqlconformance.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pyarrow as pa
+from conformance import EXAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlconformance import NOW, assert_row_conforms, tables
+
+import leadrules
+from leadrules.backends.sql.engine import connect, rows_as_leads, score_duckdb
+from leadrules.strategies import rule_sources
+
+
+def check(
+    source: str,
+    leads: pa.Table,
+    events: pa.Table | None,
+    now: dt.datetime = NOW,
+    dayfirst: bool = False,
+) -> None:
+    reference = leadrules.compile(source, backend="reference", dayfirst=dayfirst)
+    con = connect()
+    leads_rel = con.from_arrow(leads)
+    events_rel = con.from_arrow(events) if events is not None else None
+    scored = score_duckdb(
+        reference.checked,
+        leads_rel,
+        events=events_rel,
+        now=now,
+        id="id",
+        events_id="lead",
+        connection=con,
+    )
+    columns = scored.columns
+    rows = [dict(zip(columns, row, strict=True)) for row in scored.fetchall()]
+    leads_seen = list(rows_as_leads(leads_rel, events_rel, "id", "lead"))
+    assert len(rows) == len(leads_seen)
+    for lead, row in zip(leads_seen, rows, strict=True):
+        assert row["id"] == lead["id"]
+        assert_row_conforms(reference.evaluate(lead, now), row, lead)
+
+
+@settings(
+    max_examples=int(__import__("os").environ.get("SQL_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(source=rule_sources(), data=st.data())
+def test_duckdb_equals_the_reference_on_random_rules_and_tables(
+    source: str, data: st.DataObject
+) -> None:
+    rules = leadrules.compile(source, backend="reference")
+    leads, events = data.draw(tables(rules))
+    check(source, leads, events)
+
+
+def _example_tables() -> tuple[pa.Table, pa.Table]:
+    leads: list[dict[str, Any]] = [
+        json.loads(line) for line in (EXAMPLES / "leads.jsonl").read_text("utf-8").splitlines()
+    ]
+    events = []
+    for lead in leads:
+        for event in lead.pop("events", []):
+            events.append({"lead": lead["id"], "name": event["name"], "at": event["at"]})
+    keys = sorted({k for lead in leads for k in lead})
+    text = {k: [None if x.get(k) is None else str(x.get(k)) for x in leads] for k in keys}
+    return pa.table(text), pa.Table.from_pylist(events)
+
+
+def test_the_example_rules_on_the_example_leads_as_text_columns_and_events() -> None:
+    leads, events = _example_tables()
+    source = (EXAMPLES / "b2b.leadrules").read_text("utf-8")
+    check(source, leads, events, dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc))
