@@ -143,24 +143,30 @@ def spellings(name: str) -> st.SearchStrategy[str]:
     )
 
 
-def names_read(rules: leadrules.RuleSet) -> tuple[list[ast.Name], list[ast.Name], list[str]]:
+def names_read(
+    rules: leadrules.RuleSet,
+) -> tuple[list[ast.Name], list[ast.Name], dict[str, str]]:
     """(the names the rules read from leads outside `where`, the names read inside `where`,
-    the event names a fact may stand for)."""
+    the event names a fact may stand for: by their key, as written)."""
     fields: dict[str, ast.Name] = {}
     details: dict[str, ast.Name] = {}
-    events: set[str] = set()
+    events: dict[str, str] = {}
+    tested: set[str] = set()  # names read by a test that is not a bare fact: columns they need
     for condition in rules.checked.conditions():
         for test in ast.tests(condition):
             if isinstance(test, ast.DefRef):
                 continue
             fields.setdefault(test.name.key, test.name)
+            if not isinstance(test, ast.Fact):
+                tested.add(test.name.key)
             if isinstance(test, ast.Fact):
-                events.add(str(test.name))
+                events.setdefault(test.name.key, str(test.name).replace("`", ""))
                 if test.where is not None:
                     for inner in ast.tests(test.where):
                         if not isinstance(inner, ast.DefRef):
                             details.setdefault(inner.name.key, inner.name)
-    return list(fields.values()), list(details.values()), sorted(events)
+    kept = {key: shown for key, shown in events.items() if key not in tested}
+    return list(fields.values()), list(details.values()), kept
 
 
 @st.composite
@@ -171,13 +177,16 @@ def tables(draw: st.DrawFn, rules: leadrules.RuleSet) -> tuple[pa.Table, pa.Tabl
     rows = draw(st.integers(1, 6))
     columns: dict[str, pa.Array] = {"id": pa.array([f"L{i}" for i in range(rows)])}
     for name in fields:
-        if len(name.parts) > 1 or any(p.exact for p in name.parts) or name.is_private:
-            continue  # dotted and backticked names: the corpus covers those
-        if draw(st.booleans()) and str(name) in event_names:
-            continue  # no column: the fact is an event
-        column = draw(spellings(name.parts[0].text))
-        if column.lower() in {c.lower() for c in columns} or column.startswith("_"):
+        if name.is_private:
             continue
+        if draw(st.booleans()) and name.key in event_names:
+            continue  # no column: the fact is an event
+        if len(name.parts) > 1 or any(p.exact for p in name.parts):
+            column = ".".join(p.text for p in name.parts)  # a column named as written
+        else:
+            column = draw(spellings(name.parts[0].text))
+        if column.lower() in {c.lower() for c in columns} or column.startswith("_"):
+            continue  # the name binds to the column another spelling made
         kind = draw(st.sampled_from(KINDS))
         values = [draw(values_of(kind)) for _ in range(rows)]
         columns[column] = pa.array(values, type=_TYPES[kind])
@@ -185,26 +194,28 @@ def tables(draw: st.DrawFn, rules: leadrules.RuleSet) -> tuple[pa.Table, pa.Tabl
     if not draw(st.booleans()):
         return leads, None
     count = draw(st.integers(0, 12))
-    names = event_names or ["visited pricing page"]
+    names = sorted(event_names.values()) or ["visited pricing page"]
     event_columns: dict[str, list[Any]] = {"lead": [], "name": [], "at": []}
     at_kind = draw(st.sampled_from(["text", "timestamptz", "timestamp"]))
-    detail_kinds = {str(d): draw(st.sampled_from(KINDS)) for d in details}
-    for d in details:
-        event_columns[str(d)] = []
+    detail_names = [".".join(p.text for p in d.parts) for d in details]
+    detail_names = [n for n in dict.fromkeys(detail_names) if n.lower() not in ("lead", "name", "at")]
+    detail_kinds = {n: draw(st.sampled_from(KINDS)) for n in detail_names}
+    for n in detail_names:
+        event_columns[n] = []
     for _ in range(count):
         event_columns["lead"].append(f"L{draw(st.integers(0, rows))}")  # one id joins nothing
         name = draw(st.sampled_from(names))
         event_columns["name"].append(draw(st.one_of(spellings(name), st.sampled_from(["", None]))))
         event_columns["at"].append(draw(values_of(at_kind)))
-        for d in details:
-            event_columns[str(d)].append(draw(values_of(detail_kinds[str(d)])))
+        for n in detail_names:
+            event_columns[n].append(draw(values_of(detail_kinds[n])))
     arrays = {
         "lead": pa.array(event_columns["lead"], type=pa.string()),
         "name": pa.array(event_columns["name"], type=pa.string()),
         "at": pa.array(event_columns["at"], type=_TYPES[at_kind]),
     }
-    for d in details:
-        arrays[str(d)] = pa.array(event_columns[str(d)], type=_TYPES[detail_kinds[str(d)]])
+    for n in detail_names:
+        arrays[n] = pa.array(event_columns[n], type=_TYPES[detail_kinds[n]])
     return leads, pa.table(arrays)
 
 

@@ -265,6 +265,7 @@ CASES: dict[str, tuple[str, pa.Table, pa.Table | None]] = {
                 "Annual Revenue (USD)": pa.array(["6", "5", None, "$1M"]),
                 "tags": pa.array([["vip", "new"], ["VIP "], [], None], type=pa.list_(pa.string())),
                 "pages": pa.array([[1, 2, 3], [], None, [None]], type=pa.list_(pa.int64())),
+            "company.size": pa.array(["2", "1", None, "x"]),
             }
         ),
         None,

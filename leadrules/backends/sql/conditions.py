@@ -64,9 +64,10 @@ class Value(Protocol):
 class Scope(Protocol):
     """Where the names of a condition find their values."""
 
-    def value(self, name: ast.Name) -> Value | None:
-        """The value a name reads (None: there is no such column: the name is missing, or,
-        for a bare fact of a lead, an event)."""
+    def value(self, name: ast.Name, fact: bool = False) -> Value | None:
+        """The value a name reads. None, for a bare fact (``fact``): there is no such column,
+        so the name is an event's (or, in `where`, missing). A name no column has is a
+        mistake for any other test: the scope raises, naming the columns."""
         ...
 
     def event_fact(self, node: ast.Fact) -> E:
@@ -117,8 +118,7 @@ class Truth(Visitor[[Scope], E]):
 
     def visit_presence(self, node: ast.Presence, scope: Scope) -> E:
         value = scope.value(node.name)
-        if value is None:
-            return b.false() if node.present else b.true()
+        assert value is not None
         present = b.not_(value.missing())
         return present if node.present else b.not_(present)
 
@@ -167,7 +167,7 @@ class Truth(Visitor[[Scope], E]):
         return _unknown_when_missing(value, test)
 
     def visit_fact(self, node: ast.Fact, scope: Scope) -> E:
-        value = scope.value(node.name)
+        value = scope.value(node.name, fact=True)
         if value is None:
             if scope.top:
                 return scope.event_fact(node)

@@ -40,8 +40,16 @@ class EventScope:
     def __init__(self, facts: EventFacts) -> None:
         self.facts = facts
 
-    def value(self, name: ast.Name) -> BoundValue | None:
-        return self.facts.detail(name)
+    def value(self, name: ast.Name, fact: bool = False) -> BoundValue | None:
+        found = self.facts.detail(name)
+        if found is None and not fact:
+            from .query import UnknownName
+
+            raise UnknownName(
+                f"`{name}` (in a `where`) is not a detail of the events; their columns are "
+                + ", ".join(repr(c.name) for c in self.facts._details.columns)
+            )
+        return found
 
     def event_fact(self, node: ast.Fact) -> E:  # pragma: no cover - not reached in a `where`
         raise AssertionError("a `where` has no events of its own")

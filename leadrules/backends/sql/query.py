@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from sqlglot import exp
 
-from ...errors import Diagnostic, LeadRulesError
+from ...errors import Diagnostic, RuleCheckError
 from ...lang import ast
 from ...lang.checker import CheckedGroup, CheckedRules
 from ...lang.decimal_text import number_text
@@ -41,8 +41,13 @@ UNDECIDED = "STRUCT(line INTEGER, kind VARCHAR, label VARCHAR)"
 GROUP = f"STRUCT(name VARCHAR, subtotal {POINTS})"
 
 
-class UnknownName(LeadRulesError):
-    """A rule reads a name no column of the table has."""
+class UnknownName(RuleCheckError):
+    """A rule reads a name no column of the table has (or the id column is not there)."""
+
+    def __init__(self, message: str | list[Diagnostic]) -> None:
+        if isinstance(message, str):
+            message = [Diagnostic(message, "<query>", 1, 1)]
+        super().__init__(message)
 
 
 def _points(value: Decimal) -> E:
@@ -57,8 +62,8 @@ class LeadScope:
     def __init__(self, query: Query) -> None:
         self.query = query
 
-    def value(self, name: ast.Name) -> BoundValue | None:
-        return self.query.value(name)
+    def value(self, name: ast.Name, fact: bool = False) -> BoundValue | None:
+        return self.query.value(name) if fact else self.query.required(name)
 
     def event_fact(self, node: ast.Fact) -> E:
         return self.query.event_fact(node)
@@ -173,8 +178,19 @@ class Query:
         """The value of a name that is not a fact: a name no column has is a mistake."""
         value = self.value(name)
         if value is None:
+            file = self.rules.file
             raise UnknownName(
-                f"`{name}` is not a column of the leads; their columns are {_names(self.leads)}"
+                [
+                    Diagnostic.at(
+                        file.source,
+                        file.filename,
+                        name.span,
+                        f"`{name}` is not a column of the leads; their columns are "
+                        f"{_names(self.leads)}",
+                        "name a column as the table has it (names match ignoring case, spaces, "
+                        "`_` and `-`), or put the name in backticks",
+                    )
+                ]
             )
         return value
 
@@ -218,7 +234,7 @@ class Query:
             return b.null()
         candidates: list[E] = []
         for item in ast.tests(condition, definitions=True):
-            if isinstance(item, ast.Fact) and self.value(item.name) is None:
+            if isinstance(item, ast.Fact) and self.value(item.name) is None:  # an event
                 _, _, last = self.events.counts(item)
                 candidates.append(b.case((b.coalesce(self.truth(item), b.false()), last)))
         if not candidates:
