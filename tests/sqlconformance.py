@@ -198,7 +198,9 @@ def tables(draw: st.DrawFn, rules: leadrules.RuleSet) -> tuple[pa.Table, pa.Tabl
     event_columns: dict[str, list[Any]] = {"lead": [], "name": [], "at": []}
     at_kind = draw(st.sampled_from(["text", "timestamptz", "timestamp"]))
     detail_names = [".".join(p.text for p in d.parts) for d in details]
-    detail_names = [n for n in dict.fromkeys(detail_names) if n.lower() not in ("lead", "name", "at")]
+    detail_names = [
+        n for n in dict.fromkeys(detail_names) if n.lower() not in ("lead", "name", "at")
+    ]
     detail_kinds = {n: draw(st.sampled_from(KINDS)) for n in detail_names}
     for n in detail_names:
         event_columns[n] = []

@@ -50,7 +50,12 @@ def events_table() -> pa.Table:
             "id": ["a", "a", "c", "b"],
             "name": ["opened email", "requested demo", "Opened_Email", "opened email"],
             "at": pa.array(
-                [dt.datetime(2026, 11, 10), dt.datetime(2026, 11, 12), dt.datetime(2026, 9, 1), None],
+                [
+                    dt.datetime(2026, 11, 10),
+                    dt.datetime(2026, 11, 12),
+                    dt.datetime(2026, 9, 1),
+                    None,
+                ],
                 type=pa.timestamp("us", tz="UTC"),
             ),
         }
@@ -70,7 +75,12 @@ def test_the_written_sql_run_on_the_users_tables_gives_score_duckdb_s_rows() -> 
     con = connect()
     con.from_arrow(leads_table()).create_view("leads")
     con.from_arrow(events_table()).create_view("events")
-    columns = [("id", "VARCHAR"), ("Job_Title", "VARCHAR"), ("Company Size", "VARCHAR"), ("country", "VARCHAR")]
+    columns = [
+        ("id", "VARCHAR"),
+        ("Job_Title", "VARCHAR"),
+        ("Company Size", "VARCHAR"),
+        ("country", "VARCHAR"),
+    ]
     sql = rules.to_sql(
         columns=columns,
         events="events",
@@ -82,16 +92,25 @@ def test_the_written_sql_run_on_the_users_tables_gives_score_duckdb_s_rows() -> 
     direct = [dict(zip(scored.columns, r, strict=True)) for r in scored.fetchall()]
     assert [row_view(r) for r in written] == [row_view(r) for r in direct]
     reference = leadrules.compile(RULES, backend="reference")
-    lead = {"id": "a", "Job_Title": "VP Sales", "Company Size": "1,200", "country": "GB",
-            "events": [{"name": "opened email", "at": dt.datetime(2026, 11, 10, tzinfo=dt.timezone.utc)},
-                       {"name": "requested demo", "at": dt.datetime(2026, 11, 12, tzinfo=dt.timezone.utc)}]}  # fmt: skip
+    lead = {
+        "id": "a",
+        "Job_Title": "VP Sales",
+        "Company Size": "1,200",
+        "country": "GB",
+        "events": [
+            {"name": "opened email", "at": dt.datetime(2026, 11, 10, tzinfo=dt.timezone.utc)},
+            {"name": "requested demo", "at": dt.datetime(2026, 11, 12, tzinfo=dt.timezone.utc)},
+        ],
+    }
     want = reference.evaluate(lead, NOW)
     # fit: 20 (vp) + 15 (big) capped at 30; one email in 30 days: 5; the demo: 10.
     assert direct[0]["score"] == want.score == 45 and direct[0]["stage"] == want.stage == "SQL"
 
 
 def test_at_the_engine_s_clock_windows_are_counted_back_from_its_now() -> None:
-    rules = leadrules.compile("+5 per opened email within 2 days\n+1 when opened email within 1 month")
+    rules = leadrules.compile(
+        "+5 per opened email within 2 days\n+1 when opened email within 1 month"
+    )
     con = connect()
     now = dt.datetime.now(dt.timezone.utc)
     con.from_arrow(
@@ -100,7 +119,11 @@ def test_at_the_engine_s_clock_windows_are_counted_back_from_its_now() -> None:
                 "id": ["a", "a", "a"],
                 "name": ["opened email"] * 3,
                 "at": pa.array(
-                    [now - dt.timedelta(hours=1), now - dt.timedelta(days=3), now - dt.timedelta(days=60)],
+                    [
+                        now - dt.timedelta(hours=1),
+                        now - dt.timedelta(days=3),
+                        now - dt.timedelta(days=60),
+                    ],
                     type=pa.timestamp("us", tz="UTC"),
                 ),
             }
@@ -116,7 +139,9 @@ def test_at_the_engine_s_clock_windows_are_counted_back_from_its_now() -> None:
     assert row[1] == 6  # one email in the last 2 days, two in the last month
     assert "get_current_timestamp" in sql.lower()
     with pytest.raises(Unsupported, match="a fraction of a month"):
-        leadrules.compile("+1 when opened email within 1.5 months").to_sql(columns=["id"], events="events")
+        leadrules.compile("+1 when opened email within 1.5 months").to_sql(
+            columns=["id"], events="events"
+        )
 
 
 def test_a_name_no_column_has_is_an_error_naming_the_columns() -> None:
@@ -135,19 +160,24 @@ PAYLOAD = "'); DROP TABLE victims; --"
 def test_no_rule_text_column_name_or_value_can_inject_sql() -> None:
     source = (
         f'+1 when `{PAYLOAD}` = "{PAYLOAD}" as "{PAYLOAD}"\n'
-        f'+2 when note matches /{PAYLOAD.replace("(", "[(]").replace(")", "[)]")}/\n'
+        f"+2 when note matches /{PAYLOAD.replace('(', '[(]').replace(')', '[)]')}/\n"
         f'disqualify when note contains "\\"\'; SELECT 1; --" because "{PAYLOAD}"\n'
         f'"{PAYLOAD}" at 1\n'
     )
     rules = leadrules.compile(source)
     con = connect()
     con.execute("CREATE TABLE victims (x INTEGER)")
-    leads = pa.table({"id": [PAYLOAD, "b"], PAYLOAD: [PAYLOAD, "x"], "note": [PAYLOAD, "\"'; SELECT 1; --"]})
+    leads = pa.table(
+        {"id": [PAYLOAD, "b"], PAYLOAD: [PAYLOAD, "x"], "note": [PAYLOAD, "\"'; SELECT 1; --"]}
+    )
     scored = rules.score_duckdb(leads, now=NOW, connection=con)
     rows = [dict(zip(scored.columns, r, strict=True)) for r in scored.fetchall()]
     assert con.execute("SELECT count(*) FROM victims").fetchone() == (0,)  # still there
     assert rows[0]["id"] == PAYLOAD
-    assert [(c["label"], c["points"]) for c in rows[0]["contributions"]] == [(PAYLOAD, 1), (f"note matches /{PAYLOAD.replace('(', '[(]').replace(')', '[)]')}/", 2)]
+    assert [(c["label"], c["points"]) for c in rows[0]["contributions"]] == [
+        (PAYLOAD, 1),
+        (f"note matches /{PAYLOAD.replace('(', '[(]').replace(')', '[)]')}/", 2),
+    ]
     assert rows[0]["stage"] == PAYLOAD
     assert rows[1]["disqualifications"][0]["reason"] == PAYLOAD
     written = rules.to_sql(columns=["id", PAYLOAD, "note"], now=NOW)

@@ -7,9 +7,9 @@ Every value from a rule file or a lead enters a query through :func:`text` or :f
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable
 from decimal import Decimal
-import typing
 from typing import Any
 
 from sqlglot import exp

@@ -121,10 +121,9 @@ def bind(table: Table, name: ast.Name) -> Binding | None:
     column = find(table.columns, first)
     if column is None:
         if rest:  # a flat column named with the dots, as CSV headers sometimes are
-            flat = ".".join(p.text for p in name.parts)
-            for candidate in table.columns:
-                if candidate.name == flat:
-                    return Binding(candidate, (), candidate.kind, candidate)
+            flat = find(table.columns, ast.NamePart(".".join(p.text for p in name.parts), True))
+            if flat is not None:
+                return Binding(flat, (), flat.kind, flat)
         return None
     path: list[str] = []
     current = column
