@@ -21,7 +21,7 @@ from ..result import Result
 from .base import counted
 from .datawarnings import WarningTally
 from .leadfile import LeadFile
-from .names import NameWatch
+from .names import EventGroup, NameWatch
 from .summary import StageTally
 
 __all__ = ["Findings", "RuleTally", "file_summary"]
@@ -109,9 +109,12 @@ class Findings:
         self.kind = kind
         self.things = things
 
-    def observe(self, lead: Any, result: Result | None = None) -> None:
-        """One lead (after its events were joined) and, if it was scored, its result."""
-        self.names.observe(lead)
+    def observe(
+        self, lead: Any, result: Result | None = None, groups: Sequence[EventGroup] | None = None
+    ) -> None:
+        """One lead (after its events were joined) and, if it was scored, its result;
+        ``groups``: its events counted by name, when an engine joined them in a table."""
+        self.names.observe(lead, groups)
         if result is not None:
             self.warnings.add(result.warnings)
             self.rules.add(result)

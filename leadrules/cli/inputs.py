@@ -45,7 +45,7 @@ __all__ = [
 
 UTC = dt.timezone.utc
 
-Format = Literal["csv", "tsv", "jsonl", "json"]
+Format = Literal["csv", "tsv", "jsonl", "json", "parquet"]
 
 #: Bytes read at a time from a JSON file.
 _CHUNK = 1 << 16
@@ -316,6 +316,7 @@ _SUFFIXES: dict[str, Format] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json": "json",
+    ".parquet": "parquet",
 }
 
 
@@ -330,6 +331,8 @@ def detect_format(path: str, stream: IO[bytes] | None = None) -> Format:
         head = peek(4096)
         if head.startswith(codecs.BOM_UTF8):
             head = head[len(codecs.BOM_UTF8) :]
+        if head.startswith(b"PAR1"):
+            return "parquet"
         head = head.lstrip()
         if head.startswith(b"["):
             return "json"
@@ -379,6 +382,19 @@ def check_table(
     if peek is None:  # pragma: no cover - files and standard input are buffered
         return
     head: bytes = peek(4096)[:4096]
+    if head.startswith(b"PAR1") and fmt != "parquet":
+        raise InputError(
+            f"{name} is a Parquet file, not {fmt.upper()}: name it .parquet or pass "
+            "--input-format parquet"
+        )
+    if fmt == "parquet":
+        if not head.startswith(b"PAR1"):
+            raise InputError(
+                f"{name} is not a Parquet file (it does not start with PAR1)"
+                if head
+                else f"{name} is empty: there are no leads in it"
+            )
+        return
     kind = _binary_kind(head)
     if kind is not None:
         if "workbook" in kind or "spreadsheet" in kind:

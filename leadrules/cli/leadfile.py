@@ -15,6 +15,8 @@ import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import attrs
+
 from ..errors import LeadRulesError
 from ..result import Result
 from ..ruleset import RuleSet
@@ -22,10 +24,21 @@ from .base import Failure, counted, echo_err, open_input
 from .events import EventTable, attach_events, load_events
 from .ids import LEAD_ID_HEADERS, choose_events_id, choose_lead_id, find_header, headers_text
 from .inputs import InputFile, Reporter
+from .names import EventGroup
 from .records import LeadItem, Records, find_field, id_text, read_records
 from .terminal import Progress
 
-__all__ = ["LeadFile", "peek"]
+__all__ = ["LeadFile", "LeadSource", "Scored", "peek"]
+
+
+@attrs.frozen(slots=True)
+class Scored:
+    """A lead read and its result (None when it could not be scored); ``groups``: its events
+    counted by name, when they were joined in a table rather than in the lead."""
+
+    item: LeadItem
+    result: Result | None
+    groups: Sequence[EventGroup] | None = None
 
 
 def peek(records: Records) -> tuple[LeadItem | None, Iterator[LeadItem]]:
@@ -42,7 +55,116 @@ def _headers(records: Records, first: LeadItem | None) -> list[str]:
     return [k for k in first.data if isinstance(k, str)] if first is not None else []
 
 
-class LeadFile:
+class LeadSource:
+    """What the commands that read a file of leads ask of it, whichever engine reads it: the
+    leads' names for their id, and what the events file's join came to."""
+
+    kind: str
+    header: list[str] | None
+    headers: list[str]
+    id_field: str | None
+    explicit_id: bool
+    events: EventTable | None
+    events_name: str | None
+    reporter: Reporter
+
+    @property
+    def name(self) -> str:
+        raise NotImplementedError
+
+    def id_header(self) -> str:
+        """The header of the id column in output: the leads' own (``Record ID``), else ``id``."""
+        return self.id_field or "id"
+
+    def lead_id(self, item: LeadItem) -> str | None:
+        """The lead's id as text, if it has one: its id column's value; a JSON lead without
+        that field may have another recognised id field (``id``, ``Record ID``, ...)."""
+        if self.id_field is not None:
+            data = item.data
+            found = (
+                (self.id_field, data[self.id_field])
+                if self.id_field in data
+                else find_field(data, self.id_field)
+            )
+            if found is not None or self.explicit_id:
+                return None if found is None else id_text(found[1])
+        if self.explicit_id or self.header is not None:
+            return None
+        for key in LEAD_ID_HEADERS:
+            header = find_header([k for k in item.data if isinstance(k, str)], key)
+            if header is not None:
+                return id_text(item.data[header])
+        return None
+
+    def label(self, item: LeadItem) -> str:
+        """The lead's id, or ``#N`` when it has none."""
+        return self.lead_id(item) or f"#{item.number}"
+
+    def columns(self, names: Sequence[str], option: str) -> list[str]:
+        """The headers the leads' columns ``names`` are (exact header first, then as rules
+        match names); a :class:`Failure` naming the headers found for one the leads lack."""
+        out: list[str] = []
+        for name in names:
+            found = find_header(self.headers, name)
+            if found is None:
+                raise Failure(
+                    f"{option} {name!r}: {self.name} has no {self.kind} {name!r} (its "
+                    f"{self.kind}s: {headers_text(self.headers)})"
+                )
+            if found not in out:
+                out.append(found)
+        return out
+
+    def field(self, item: LeadItem, header: str) -> Any:
+        """The value of one of the leads' columns (found as :func:`.ids.find_header` finds
+        it), or None."""
+        data = item.data
+        if header in data:
+            return data[header]
+        found = find_field(data, header)
+        return None if found is None else found[1]
+
+    def events_lines(self) -> list[str]:
+        """For the summary: how many events matched no lead of the file, with an example."""
+        if self.events is None:
+            return []
+        events, ids, example = self.events.unused()
+        if not events:
+            return []
+        if not self.events.any_used and self.events.example_lead is not None:
+            return [
+                f"  no event matched a lead: the events' {self.events.id_column!r} (e.g. "
+                f"{example!r}) is never the leads' {self.id_header()!r} (e.g. "
+                f"{self.events.example_lead!r}); choose the columns with --id-field and "
+                "--events-id-field"
+            ]
+        return [
+            f"  {counted(events, 'event')} for {counted(ids, 'lead id')} not in the leads "
+            f"file, e.g. {example!r}"
+        ]
+
+    def note_unused_events(self) -> None:
+        """On standard error: how many events matched no lead of the file."""
+        for line in self.events_lines():
+            echo_err(line)
+
+    def events_summary(self) -> dict[str, Any] | None:
+        """The events join, for a JSON summary."""
+        if self.events is None:
+            return None
+        events, ids, example = self.events.unused()
+        return {
+            "file": self.events_name,
+            "id_column": self.events.id_column,
+            "leads_id_column": self.id_field,
+            "events": self.events.count,
+            "unmatched_events": events,
+            "unmatched_lead_ids": ids,
+            "unmatched_example": example,
+        }
+
+
+class LeadFile(LeadSource):
     """The leads of ``path``, one at a time, with their events; problems met in either file
     go to :attr:`reporter`. The events file is read at once; of the leads file, only a CSV
     header (or a JSON file's first record), so that a file that cannot be read, or an id
@@ -130,58 +252,6 @@ class LeadFile:
         self.source.close()
         self.reporter.finish()
 
-    def id_header(self) -> str:
-        """The header of the id column in output: the leads' own (``Record ID``), else ``id``."""
-        return self.id_field or "id"
-
-    def lead_id(self, item: LeadItem) -> str | None:
-        """The lead's id as text, if it has one: its id column's value; a JSON lead without
-        that field may have another recognised id field (``id``, ``Record ID``, ...)."""
-        if self.id_field is not None:
-            data = item.data
-            found = (
-                (self.id_field, data[self.id_field])
-                if self.id_field in data
-                else find_field(data, self.id_field)
-            )
-            if found is not None or self.explicit_id:
-                return None if found is None else id_text(found[1])
-        if self.explicit_id or self.header is not None:
-            return None
-        for key in LEAD_ID_HEADERS:
-            header = find_header([k for k in item.data if isinstance(k, str)], key)
-            if header is not None:
-                return id_text(item.data[header])
-        return None
-
-    def label(self, item: LeadItem) -> str:
-        """The lead's id, or ``#N`` when it has none."""
-        return self.lead_id(item) or f"#{item.number}"
-
-    def columns(self, names: Sequence[str], option: str) -> list[str]:
-        """The headers the leads' columns ``names`` are (exact header first, then as rules
-        match names); a :class:`Failure` naming the headers found for one the leads lack."""
-        out: list[str] = []
-        for name in names:
-            found = find_header(self.headers, name)
-            if found is None:
-                raise Failure(
-                    f"{option} {name!r}: {self.name} has no {self.kind} {name!r} (its "
-                    f"{self.kind}s: {headers_text(self.headers)})"
-                )
-            if found not in out:
-                out.append(found)
-        return out
-
-    def field(self, item: LeadItem, header: str) -> Any:
-        """The value of one of the leads' columns (found as :func:`.ids.find_header` finds
-        it), or None."""
-        data = item.data
-        if header in data:
-            return data[header]
-        found = find_field(data, header)
-        return None if found is None else found[1]
-
     @contextlib.contextmanager
     def progress(self, enabled: bool, desc: str) -> Iterator[Progress]:
         """A progress bar over the file while the block runs (problems are printed above it);
@@ -210,44 +280,12 @@ class LeadFile:
             )
             return None
 
-    def events_lines(self) -> list[str]:
-        """For the summary: how many events matched no lead of the file, with an example."""
-        if self.events is None:
-            return []
-        events, ids, example = self.events.unused()
-        if not events:
-            return []
-        if not self.events.used and self.events.example_lead is not None:
-            return [
-                f"  no event matched a lead: the events' {self.events.id_column!r} (e.g. "
-                f"{example!r}) is never the leads' {self.id_header()!r} (e.g. "
-                f"{self.events.example_lead!r}); choose the columns with --id-field and "
-                "--events-id-field"
-            ]
-        return [
-            f"  {counted(events, 'event')} for {counted(ids, 'lead id')} not in the leads "
-            f"file, e.g. {example!r}"
-        ]
-
-    def note_unused_events(self) -> None:
-        """On standard error: how many events matched no lead of the file."""
-        for line in self.events_lines():
-            echo_err(line)
-
-    def events_summary(self) -> dict[str, Any] | None:
-        """The events join, for a JSON summary."""
-        if self.events is None:
-            return None
-        events, ids, example = self.events.unused()
-        return {
-            "file": self.events_name,
-            "id_column": self.events.id_column,
-            "leads_id_column": self.id_field,
-            "events": self.events.count,
-            "unmatched_events": events,
-            "unmatched_lead_ids": ids,
-            "unmatched_example": example,
-        }
+    def scored(
+        self, ruleset: RuleSet, now: dt.datetime, debug: bool, explain: bool = False
+    ) -> Iterator[Scored]:
+        """Each lead with its result (None: it could not be scored, and was reported)."""
+        for item in self:
+            yield Scored(item, self.evaluate(ruleset, item, now, debug))
 
 
 def _stderr(text: str) -> None:

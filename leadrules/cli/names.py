@@ -25,6 +25,7 @@ from ..runtime.names import normalize_name
 from ..runtime.values import MISSING, is_missing, to_bool
 
 __all__ = [
+    "EventGroup",
     "HiddenEvents",
     "NameUse",
     "NameWatch",
@@ -33,6 +34,10 @@ __all__ = [
     "quoted",
     "writable",
 ]
+
+#: A lead's events of one name: the name as written, how many, and an event (or a stand-in)
+#: whose properties are the ones those events have (None: not known).
+EventGroup = tuple[str, int, Any]
 
 #: How many distinct headers, event names and property names are kept for did-you-mean.
 _MAX_CANDIDATES = 2000
@@ -226,8 +231,10 @@ class NameWatch:
             ):
                 self.headers.setdefault(self.normal(header), header)
 
-    def observe(self, lead: Any) -> None:
-        """Look at one lead: the names it has, its events and their properties."""
+    def observe(self, lead: Any, groups: Sequence[EventGroup] | None = None) -> None:
+        """Look at one lead: the names it has, its events and their properties. ``groups``:
+        the lead's events, counted by name, when they are not in the lead itself (an engine
+        that joined them in a table); else the lead's own ``events`` are read."""
         self.leads += 1
         record = Record(lead)
         if isinstance(lead, Mapping) and len(self.headers) < _MAX_CANDIDATES:
@@ -235,24 +242,22 @@ class NameWatch:
         for key, use in list(self.unfound.items()):
             if record.get(use.name) is not MISSING:
                 del self.unfound[key]
-        events = record.events()
-        if events is MISSING or events is None or isinstance(events, (str, bytes, Mapping)):
-            return
-        try:
-            listed = list(events)
-        except Exception:  # the backend warns about events it cannot read
-            return
-        names: dict[str, list[Any]] = {}
+        if groups is None:
+            groups = _groups_of(record)
+            if groups is None:
+                return
+        names: dict[str, list[Any]] = {}  # normalised -> [first name as written, count]
         watched = {event for event, _ in self.unfound_props}
-        for event in listed:
-            raw = event.get("name") if type(event) is dict else Record(event).lookup("name")
-            if not isinstance(raw, str) or not raw.strip():
-                continue
+        for raw, count, event in groups:
             key = self.normal(raw)
-            names.setdefault(key, []).append(event)
+            entry = names.get(key)
+            if entry is None:
+                names[key] = [raw, count]
+            else:
+                entry[1] += count
             if len(self.event_names) < _MAX_CANDIDATES:
                 self.event_names.setdefault(key, raw.strip())
-            if key in watched:
+            if key in watched and event is not None:
                 self._properties(key, Record(event))
         for key in names:
             if key in self.facts:
@@ -271,12 +276,12 @@ class NameWatch:
             if (key, prop) in self.unfound_props and holder.get(use.name) is not MISSING:
                 del self.unfound_props[(key, prop)]
 
-    def _hidden(self, lead: Any, record: Record, names: dict[str, list[Any]]) -> None:
+    def _hidden(self, lead: Any, record: Record, names: Mapping[str, list[Any]]) -> None:
         """Bare facts the lead answers with a field that says other than its events: a field
         that is not yes while there are events (which would make the fact true), or any field
         when the rules count the events, window them or filter them with `where`."""
         for key, use in self.facts.items():
-            events = names.get(key)
+            events = names.get(key)  # [first name as written, count]
             if not events or len(use.name.parts) != 1:
                 continue
             part = use.name.parts[0]
@@ -288,10 +293,9 @@ class NameWatch:
             hidden = self.hidden.get(key)
             if hidden is None:
                 column = _key_of(lead, part.text) or part.text
-                event = Record(events[0]).lookup("name")
-                hidden = self.hidden[key] = HiddenEvents(use, column, str(event).strip())
+                hidden = self.hidden[key] = HiddenEvents(use, column, str(events[0]).strip())
             hidden.leads += 1
-            hidden.events += len(events)
+            hidden.events += events[1]
 
     def unknown(self) -> list[UnknownName]:
         """The names no lead had, in the order of the rule files."""
@@ -312,6 +316,23 @@ class NameWatch:
 
     def hidden_events(self) -> list[HiddenEvents]:
         return list(self.hidden.values())
+
+
+def _groups_of(record: Record) -> list[EventGroup] | None:
+    """A lead's own events as groups of one, in order (None when it has no list of them)."""
+    events = record.events()
+    if events is MISSING or events is None or isinstance(events, (str, bytes, Mapping)):
+        return None
+    try:
+        listed = list(events)
+    except Exception:  # the backend warns about events it cannot read
+        return None
+    groups: list[EventGroup] = []
+    for event in listed:
+        raw = event.get("name") if type(event) is dict else Record(event).lookup("name")
+        if isinstance(raw, str) and raw.strip():
+            groups.append((raw, 1, event))
+    return groups
 
 
 def _unknown(use: NameUse, key: str, candidates: Mapping[str, str]) -> UnknownName:

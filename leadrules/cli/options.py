@@ -34,7 +34,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 RULES_FILE = click.Path(exists=True, dir_okay=False, allow_dash=False)
 LEADS_FILE = click.Path(exists=True, dir_okay=False, allow_dash=True)
-INPUT_FORMATS = click.Choice(["csv", "tsv", "jsonl", "json"], case_sensitive=False)
+INPUT_FORMATS = click.Choice(["csv", "tsv", "jsonl", "json", "parquet"], case_sensitive=False)
 
 
 def _moment_callback(

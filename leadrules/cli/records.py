@@ -66,6 +66,10 @@ def read_records(source: InputFile, reporter: Reporter) -> Records:
         return _read_csv(source, reporter, "\t" if source.fmt == "tsv" else ",")
     if source.fmt == "jsonl":
         return Records(_read_jsonl(source, reporter))
+    if source.fmt == "parquet":
+        from .parquet import parquet_records
+
+        return parquet_records(source)
     return Records(_read_json(source, reporter))
 
 

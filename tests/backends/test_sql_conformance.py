@@ -71,10 +71,21 @@ def _example_tables() -> tuple[pa.Table, pa.Table]:
     events = []
     for lead in leads:
         for event in lead.pop("events", []):
-            events.append({"lead": lead["id"], "name": event["name"], "at": event["at"]})
+            props = {k: str(v) for k, v in (event.get("properties") or {}).items()}
+            events.append({"lead": lead["id"], "name": event["name"], "at": event["at"], **props})
     keys = sorted({k for lead in leads for k in lead})
     text = {k: [None if x.get(k) is None else str(x.get(k)) for x in leads] for k in keys}
-    return pa.table(text), pa.Table.from_pylist(events)
+    # The rules read `referral.partner`, which the example leads lack (a table must have a
+    # column for every name the rules read): a flat column, given to two leads.
+    text["referral.partner"] = [
+        "Northwind Partners" if i in (2, 7) else None for i in range(len(leads))
+    ]
+    details = sorted({k for e in events for k in e} - {"lead", "name", "at"})
+    rows = [
+        {"lead": e["lead"], "name": e["name"], "at": e["at"]} | {k: e.get(k) for k in details}
+        for e in events
+    ]
+    return pa.table(text), pa.Table.from_pylist(rows)
 
 
 def test_the_example_rules_on_the_example_leads_as_text_columns_and_events() -> None:

@@ -42,6 +42,8 @@ class EventScope:
 
     def value(self, name: ast.Name, fact: bool = False) -> BoundValue | None:
         found = self.facts.detail(name)
+        if found is None and not fact and self.facts.missing_names:
+            return self.facts.missing()
         if found is None and not fact:
             from .query import UnknownName
 
@@ -72,8 +74,14 @@ class EventFacts:
         clock: Clock,
         dayfirst: bool,
         names: Iterator[int],
+        *,
+        missing_names: bool = False,
+        properties_only: bool = False,
     ) -> None:
         self.table = table
+        self.missing_names = missing_names
+        self.properties_only = properties_only
+        self._missing: BoundValue | None = None
         self.reader = reader
         self.clock = clock
         self.dayfirst = dayfirst
@@ -96,10 +104,12 @@ class EventFacts:
 
     def _detail_table(self) -> Table:
         """What a `where` reads: a ``properties`` record column's fields if the events have
-        one, else the event's columns (but the lead id)."""
+        one, else the event's columns (but the lead id; none with ``properties_only``)."""
         for column in self.table.columns:
             if column.name == "properties" and column.kind is Kind.RECORD:
                 return Table(column.fields)
+        if self.properties_only:
+            return Table(())
         return Table(tuple(c for c in self.table.columns if c.name != self.id_column))
 
     def _bind(self, word: str) -> BoundValue | None:
@@ -116,6 +126,12 @@ class EventFacts:
         return BoundValue(
             selected, column, kind, self.steps, self.reader, self.dayfirst, f"e{hint}"
         )
+
+    def missing(self) -> BoundValue:
+        """The value of a detail no event has (with ``missing_names``)."""
+        if self._missing is None:
+            self._missing = self._value(b.null(), None, Kind.NULL, "nu")
+        return self._missing
 
     def detail(self, name: ast.Name) -> BoundValue | None:
         found = bind(self._details, name)

@@ -90,8 +90,18 @@ class Query:
         events: Table | None = None,
         events_source: exp.Expression | None = None,
         events_id: str | None = None,
+        *,
+        missing_names: bool = False,
+        internal: frozenset[str] = frozenset(),
+        properties_only: bool = False,
     ) -> None:
         self.rules = rules
+        #: A name no column has is missing in every lead (as the Python engines read a lead
+        #: without it) rather than a mistake; ``internal`` columns are never read by a name;
+        #: ``properties_only``: a `where` reads only the events' ``properties`` record.
+        self.missing_names = missing_names
+        self.all_leads = leads
+        leads = Table(tuple(c for c in leads.columns if c.name not in internal))
         self.d = dialect
         self.reader = Reader(dialect)
         self.leads = leads
@@ -105,7 +115,7 @@ class Query:
         self.values: dict[str, BoundValue] = {}
         self.problems: list[Diagnostic] = []
         self.current: ast.Span | None = None
-        id_column = column_named(leads, id_name)
+        id_column = column_named(self.all_leads, id_name)
         if id_column is None:
             raise UnknownName(
                 f"the leads have no column {id_name!r} for the lead id; their columns are "
@@ -117,6 +127,14 @@ class Query:
         if events is not None:
             events_id_name = events_id or id_name
             events_id_column = column_named(events, events_id_name)
+            if events_id_column is not None and internal:
+                events = Table(
+                    tuple(
+                        c
+                        for c in events.columns
+                        if c.name not in internal or c is events_id_column
+                    )
+                )
             if events_id_column is None:
                 raise UnknownName(
                     f"the events have no column {events_id_name!r} for the lead id; their "
@@ -124,7 +142,14 @@ class Query:
                 )
             self.events_id_column = events_id_column
             self.events = EventFacts(
-                events, events_id_column.name, self.reader, self.clock, self.dayfirst, self.names
+                events,
+                events_id_column.name,
+                self.reader,
+                self.clock,
+                self.dayfirst,
+                self.names,
+                missing_names=missing_names,
+                properties_only=properties_only,
             )
         elif any(c.name == "events" for c in leads.columns):
             raise Unsupported(
@@ -174,9 +199,22 @@ class Query:
         self.values[key] = value
         return value
 
+    def missing(self) -> BoundValue:
+        """The value of a name no column has, when such a name is missing."""
+        found = self.values.get("")
+        if found is None:
+            selected = self.src.add(b.null(), "v")
+            found = self.values[""] = BoundValue(
+                selected, None, Kind.NULL, self.steps, self.reader, self.dayfirst, "vnull_"
+            )
+        return found
+
     def required(self, name: ast.Name) -> BoundValue:
-        """The value of a name that is not a fact: a name no column has is a mistake."""
+        """The value of a name that is not a fact: a name no column has is a mistake (or,
+        with ``missing_names``, missing)."""
         value = self.value(name)
+        if value is None and self.missing_names:
+            return self.missing()
         if value is None:
             file = self.rules.file
             raise UnknownName(

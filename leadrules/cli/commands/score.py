@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 
 import click
@@ -24,7 +25,7 @@ from ..base import (
     load_rules,
 )
 from ..findings import Findings, file_summary
-from ..leadfile import LeadFile
+from ..leadfile import LeadFile, LeadSource
 from ..options import (
     LEADS_FILE,
     RULES_FILE,
@@ -40,7 +41,41 @@ from ..summary import StageTally
 from ..terminal import color_wanted, colorize, progress_wanted
 from ..writers import WRITERS, make_writer
 
-__all__ = ["explain", "score"]
+__all__ = ["explain", "open_leads", "score"]
+
+#: Files from this size on are scored by DuckDB when ``--engine auto``.
+AUTO_DUCKDB_BYTES = 64 * 2**20
+
+
+def open_leads(
+    engine: str,
+    leads: str,
+    input_format: str | None,
+    encoding: str,
+    events_path: str | None,
+    id_field: str | None,
+    events_id_field: str | None,
+) -> LeadSource:
+    """The leads file opened for the engine chosen (see ``--engine``)."""
+    from ..tablefile import TableFile, table_problem
+
+    if engine == "python":
+        return LeadFile(leads, input_format, encoding, events_path, id_field, events_id_field)
+    problem = table_problem(leads, input_format, encoding, events_path)
+    if engine == "duckdb" and problem is not None:
+        raise click.UsageError(f"--engine duckdb: {problem}; use --engine python")
+    if engine == "auto":
+        big = any(
+            path is not None and path != "-" and os.path.getsize(path) >= AUTO_DUCKDB_BYTES
+            for path in (leads, events_path)
+        )
+        parquet = leads != "-" and (
+            (input_format or "").lower() == "parquet" or leads.lower().endswith(".parquet")
+        )
+        if problem is not None or not (big or parquet):
+            return LeadFile(leads, input_format, encoding, events_path, id_field, events_id_field)
+    return TableFile(leads, input_format, encoding, events_path, id_field, events_id_field)
+
 
 
 def _keep_callback(
@@ -77,6 +112,15 @@ def _keep_callback(
 )
 @click.option("--explain", is_flag=True, help="Add each lead's full explanation.")
 @click.option(
+    "--engine",
+    type=click.Choice(["auto", "duckdb", "python"]),
+    default="auto",
+    show_default=True,
+    help="What scores the file: duckdb (the whole file as one SQL query), python (one lead at "
+    "a time), or auto: duckdb for Parquet and for files of 64 MB or more that it reads, python "
+    "otherwise. Both give the same output.",
+)
+@click.option(
     "--summary-json",
     type=click.Path(dir_okay=False, writable=True, allow_dash=False),
     default=None,
@@ -99,6 +143,7 @@ def score(
     output: str,
     keep: tuple[str, ...],
     explain: bool,
+    engine: str,
     summary_json: str | None,
     quiet: bool,
     progress: bool | None,
@@ -115,7 +160,9 @@ def score(
         raise click.UsageError("--keep is for --output csv or --output jsonl")
     ruleset = load_rules(rules, dayfirst)
     moment = scoring_time(now)
-    lead_file = LeadFile(leads, input_format, encoding, events_path, id_field, events_id_field)
+    lead_file = open_leads(
+        engine, leads, input_format, encoding, events_path, id_field, events_id_field
+    )
     kept = lead_file.columns(keep, "--keep")
     if lead_file.id_field is not None:
         kept = [h for h in kept if h != lead_file.id_field]
@@ -137,10 +184,10 @@ def score(
     debug = debugging(click.get_current_context())
     with lead_file.progress(progress_wanted(progress, quiet), "scoring") as bar:
         writer.start()
-        for item in lead_file:
-            result = lead_file.evaluate(ruleset, item, moment, debug)
+        for scored in lead_file.scored(ruleset, moment, debug, explain):
+            item, result = scored.item, scored.result
             bar.step()
-            findings.observe(item.data, result)
+            findings.observe(item.data, result, scored.groups)
             if result is None:
                 continue
             values = [lead_file.field(item, header) for header in kept]
