@@ -20,7 +20,7 @@ from ...errors import LeadRulesError
 from . import build as b
 from .build import E
 
-__all__ = ["WHITESPACE", "Dialect", "DuckDB", "Unsupported", "dialect_named"]
+__all__ = ["WHITESPACE", "Dialect", "DuckDB", "Unsupported", "dialect_named", "dialect_names"]
 
 #: The characters Python's ``str.strip()`` removes (``str.isspace``), which text comparisons
 #: ignore around a value.
@@ -245,6 +245,11 @@ def _check(
 
 
 _DIALECTS: dict[str, Dialect] = {"duckdb": DuckDB()}
+
+
+def dialect_names() -> tuple[str, ...]:
+    """The names of the dialects the SQL backend writes."""
+    return tuple(_DIALECTS)
 
 
 def dialect_named(name: str) -> Dialect:
