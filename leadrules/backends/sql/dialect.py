@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
-from ...errors import LeadRulesError
+from ...errors import Diagnostic, LeadRulesError, RuleCheckError
 from . import build as b
 from .build import E
 
@@ -27,9 +27,22 @@ __all__ = ["WHITESPACE", "Dialect", "DuckDB", "Unsupported", "dialect_named", "d
 WHITESPACE = "".join(chr(i) for i in range(0x110000) if chr(i).isspace())
 
 
-class Unsupported(LeadRulesError):
+class Unsupported(RuleCheckError):
     """A construct, or a kind of column, that a SQL engine cannot evaluate exactly as the
-    reference evaluator does."""
+    reference evaluator does. Raised with the reason alone where it is found; the query
+    (:meth:`.query.Query.build`) gives it the rule's file, line, column and a caret."""
+
+    def __init__(self, message: str | list[Diagnostic]) -> None:
+        #: Why, without the position.
+        self.reason = message if isinstance(message, str) else message[0].message
+        #: Whether it names a position in a rule file.
+        self.located = not isinstance(message, str)
+        if isinstance(message, str):
+            message = [Diagnostic(message, "<query>", 1, 1)]
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return super().__str__() if self.located else self.reason
 
 
 class Dialect:
@@ -107,7 +120,18 @@ class DuckDB(Dialect):
     title = "DuckDB"
 
     def strip(self, value: E) -> E:
-        return b.call("trim", value, b.text(WHITESPACE))
+        # DuckDB's trim() with a set of characters is slow (it was most of a query's time),
+        # so it runs only where the first or the last character may be a space: printable
+        # ASCII at both ends (code points 33 to 126) is text as it is.
+        first = b.call("ord", value)
+        last = b.call("ord", b.call("right", value, b.number(1)))
+        plain = b.and_(
+            b.compare(">", first, b.number(32)),
+            b.compare("<", first, b.number(127)),
+            b.compare(">", last, b.number(32)),
+            b.compare("<", last, b.number(127)),
+        )
+        return b.case((plain, value), default=b.call("trim", value, b.text(WHITESPACE)))
 
     def ascii(self, value: E) -> E:
         return b.eq(b.call("strlen", value), b.call("length", value))

@@ -13,8 +13,11 @@ their text).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from sqlglot import exp
 
@@ -33,6 +36,8 @@ from .reading import Reader
 from .tables import BoundValue, Clock, EngineClock, Step, Steps
 
 __all__ = ["Query", "UnknownName"]
+
+T = TypeVar("T")
 
 POINTS = "DECIMAL(38, 4)"
 CONTRIBUTION = f'STRUCT(line INTEGER, label VARCHAR, "group" VARCHAR, points {POINTS})'
@@ -130,9 +135,7 @@ class Query:
             if events_id_column is not None and internal:
                 events = Table(
                     tuple(
-                        c
-                        for c in events.columns
-                        if c.name not in internal or c is events_id_column
+                        c for c in events.columns if c.name not in internal or c is events_id_column
                     )
                 )
             if events_id_column is None:
@@ -349,7 +352,52 @@ class Query:
 
     # ---- the whole query
 
+    def _at(self, node: Any, build: Callable[[], T]) -> T:
+        """``build()``; an :class:`Unsupported` it raises is given ``node``'s position."""
+        try:
+            return build()
+        except Unsupported as exc:
+            if exc.located:
+                raise
+            file = self.rules.file
+            raise Unsupported(
+                [
+                    Diagnostic.at(
+                        file.source,
+                        file.filename,
+                        node.span,
+                        f"{self.d.title or self.d.name} cannot score this exactly as the "
+                        f"reference does: {exc.reason}",
+                        "score these leads with the Python engine (leadrules score --engine "
+                        "python; RuleSet.evaluate), or change the rule",
+                    )
+                ]
+            ) from exc
+
     def build(self) -> exp.Select:
+        """The query (raises :class:`Unsupported`, at a rule's position, for what this engine
+        cannot score exactly as the reference does)."""
+        try:
+            return self._build()
+        except Unsupported as exc:
+            if exc.located:
+                raise
+            file = self.rules.file
+            raise Unsupported(
+                [
+                    Diagnostic(
+                        f"{self.d.title or self.d.name} cannot score these rules exactly as "
+                        f"the reference does: {exc.reason}",
+                        file.filename,
+                        1,
+                        1,
+                        hint="score these leads with the Python engine (leadrules score "
+                        "--engine python; RuleSet.evaluate)",
+                    )
+                ]
+            ) from exc
+
+    def _build(self) -> exp.Select:
         rules = self.rules
         self.per_uncertain: list[E] = []
         # Definitions, each a step of its own (a definition may use the ones before it).
@@ -357,7 +405,7 @@ class Query:
         for index, definition in enumerate(rules.definitions):
             step = Step(f"__d{index}", self.names)
             column = f"__def{index}"
-            expression = self.truth(definition.condition)
+            expression = self._at(definition, functools.partial(self.truth, definition.condition))
             step.columns[column] = expression
             def_steps.append((step.name, step))
             self.definitions[id(definition)] = b.col(column)
@@ -367,17 +415,23 @@ class Query:
         for item in rules.items:
             group = item.name if isinstance(item, CheckedGroup) else None
             for rule in item.rules if isinstance(item, CheckedGroup) else (item,):
-                fired, points = self.score_rule(rule)
+                fired, points = self._at(rule, functools.partial(self.score_rule, rule))
                 f = rule_step.add(fired, "fired")
                 p = rule_step.add(
                     b.case((b.coalesce(f, b.false()), points), default=_points(Decimal(0))), "pts"
                 )
                 rule_cols.append((rule, group, f, p))
         dq_cols = [
-            (dq, rule_step.add(self.truth(dq.condition), "dq")) for dq in rules.disqualifications
+            (dq, rule_step.add(self._at(dq, functools.partial(self.truth, dq.condition)), "dq"))
+            for dq in rules.disqualifications
         ]
         stage_cols = [
-            (s, rule_step.add(self.truth(s.condition), "stc") if s.condition is not None else None)
+            (
+                s,
+                rule_step.add(self._at(s, functools.partial(self.truth, s.condition)), "stc")
+                if s.condition is not None
+                else None,
+            )
             for s in rules.stages
         ]
         return self._assemble(def_steps, rule_step, rule_cols, dq_cols, stage_cols)
