@@ -165,6 +165,7 @@ class TableFile(LeadSource):
             missing_names=True,
             internal=INTERNAL,
             properties_only=True,
+            ordered=False,  # the rows are sorted below, with the leads' columns
         ).build()
         picked: list[exp.Expr] = [
             exp.Column(this=exp.Star(), table=q("s")),

@@ -51,6 +51,9 @@ class Dialect:
     name = ""
     #: How this engine is named in messages.
     title = ""
+    #: Whether a query of projections only (no join) gives its rows in the table's order
+    #: without an ORDER BY.
+    keeps_order = False
 
     def strip(self, value: E) -> E:
         """Text without the surrounding white space ``str.strip()`` removes."""
@@ -118,6 +121,9 @@ class Dialect:
 class DuckDB(Dialect):
     name = "duckdb"
     title = "DuckDB"
+    # DuckDB keeps insertion order through projections (its preserve_insertion_order
+    # setting, on by default).
+    keeps_order = True
 
     def strip(self, value: E) -> E:
         # DuckDB's trim() with a set of characters is slow (it was most of a query's time),

@@ -99,8 +99,12 @@ class Query:
         missing_names: bool = False,
         internal: frozenset[str] = frozenset(),
         properties_only: bool = False,
+        ordered: bool = True,
     ) -> None:
         self.rules = rules
+        #: Whether the rows come in the leads' order (an ORDER BY where the engine would not
+        #: keep it by itself); a caller that sorts the rows itself passes False.
+        self.ordered = ordered
         #: A name no column has is missing in every lead (as the Python engines read a lead
         #: without it) rather than a mistake; ``internal`` columns are never read by a name;
         #: ``properties_only``: a `where` reads only the events' ``properties`` record.
@@ -616,7 +620,8 @@ class Query:
         ctes.append(("__rules", rule_step.select(last)))
         ctes.append(("__score", score_step.select("__rules")))
         query = exp.select(*outputs).from_(exp.to_table("__score", quoted=True), copy=False)
-        query = query.order_by(b.col("__row"), copy=False)
+        if self.ordered and (self.events is not None or not self.d.keeps_order):
+            query = query.order_by(b.col("__row"), copy=False)
         query.set(
             "with_",
             exp.With(
