@@ -16,8 +16,8 @@ import duckdb
 
 from ...backends.sql.dialect import dialect_names
 from ..base import Failure, command, load_rules, open_input
-from ..inputs import Reporter
-from ..options import RULES_FILE, dayfirst_option, now_option
+from ..inputs import Reporter, parse_moment
+from ..options import RULES_FILE, dayfirst_option
 from ..records import read_records
 
 __all__ = ["sql_cmd"]
@@ -66,6 +66,15 @@ def columns_of_file(path: str, encoding: str) -> Spec:
         return list(dict.fromkeys(h for h in records.header if h))
 
 
+def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_moment(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from exc
+
+
 @command("sql")
 @click.argument("rules", type=RULES_FILE)
 @click.option(
@@ -107,7 +116,14 @@ def columns_of_file(path: str, encoding: str) -> Spec:
 )
 @click.option("--events-id", default=None, help="The events' lead id column (default: as --id).")
 @click.option("--encoding", default="utf-8", show_default=True, help="Of --columns-from files.")
-@now_option
+@click.option(
+    "--now",
+    metavar="TIME",
+    callback=_now,
+    default=None,
+    help="Score as of this ISO-8601 time (2026-11-21 or 2026-11-21T09:30:00Z; naive is UTC). "
+    "Default: the database's current time when the query runs.",
+)
 @dayfirst_option
 def sql_cmd(
     rules: str,
