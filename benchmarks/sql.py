@@ -328,7 +328,7 @@ def events(leads: int, count: int, rounds: int, folder: Path) -> None:
         result = rules.evaluate(lead, NOW)
         got = found[lead_id]
         want = [(c.label, Decimal(str(c.points))) for c in result.contributions]
-        have = [(item["label"], item["points"]) for item in got[3]]
+        have = [(label, points) for label, points in got[3]]
         if (result.score, result.stage, want) != (got[1], got[2], have):
             raise SystemExit(
                 f"DuckDB disagrees with the compiled backend on {lead_id}: {got} vs {result}"

@@ -157,7 +157,14 @@ class EventFacts:
         collapsed = b.call(
             "regexp_replace", d.fold(stripped), b.text(_SEPARATORS), b.text(" "), b.text("g")
         )
-        key = b.call("trim", collapsed, b.text(" "))
+        # Most names are words of ASCII letters and digits, one space apart: their normal form
+        # is their lower case, without the fold and the regex replace (most of the events'
+        # time on tens of millions of rows).
+        simple = d.full_match(stripped, "[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
+        key = b.case(
+            (simple, b.call("lower", stripped)),
+            default=b.call("trim", collapsed, b.text(" ")),
+        )
         usable = b.and_(b.not_null(name.raw), b.compare("!=", stripped, b.text("")))
         return self.read.add(b.case((usable, key)), "ekey")
 
