@@ -163,7 +163,9 @@ def timed(function: Callable[[], Any]) -> float:
 def machine() -> str:
     return (
         f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}, leadrules {leadrules.__version__}"
+        f"DuckDB {duckdb.__version__}, leadrules {leadrules.__version__}; load average "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg())
+        + " at start"
     )
 
 
