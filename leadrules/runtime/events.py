@@ -39,8 +39,15 @@ FAR_PAST = dt.datetime.min.replace(tzinfo=UTC)
 
 
 def event_time(item: EventItem) -> dt.datetime:
-    """The sort key of events: their time, FAR_PAST for those without one."""
+    """An event's time, FAR_PAST for one without a time (the key a time-ordered bucket is
+    searched by)."""
     return item.at or FAR_PAST
+
+
+def _order(item: EventItem) -> tuple[bool, dt.datetime]:
+    """The sort key of a bucket: events without a time first, then by time. (An event at the
+    first moment of year 1 is FAR_PAST itself; it still sorts after every timeless one.)"""
+    return (item.at is not None, item.at or FAR_PAST)
 
 
 class EventIndex:
@@ -103,7 +110,7 @@ class EventIndex:
     def sort(self) -> None:
         """Each name's events in time order (events without a time first)."""
         for bucket in self.by_name.values():
-            bucket.sort(key=event_time)
+            bucket.sort(key=_order)
 
     def get(self, key: str) -> list[EventItem]:
         return self.by_name.get(key, [])

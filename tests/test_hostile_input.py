@@ -1,0 +1,74 @@
+"""Hostile input to the library: each case once told the backends apart, crashed, hung or
+blew up memory (issue 15). The fuzzing suite that would have found them is ``tests/fuzz/``;
+these are the cases themselves, kept as plain examples."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+import leadrules
+
+UTC = dt.timezone.utc
+NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+BACKENDS = ("reference", "compiled")
+
+
+def both(text: str, lead: Any, now: dt.datetime = NOW) -> list[leadrules.Result]:
+    """The lead scored by each backend (a fresh copy of ``lead`` each: it may be consumed)."""
+    return [leadrules.compile(text, backend=name).evaluate(lead(), now) for name in BACKENDS]
+
+
+# ----------------------------------------------------------------------------- wrong answers
+
+
+def test_an_event_at_the_first_moment_of_year_1_beside_a_timeless_one_is_undecided() -> None:
+    """The timeless event may be within 30 days: `not opened email within 30 days` is
+    unknown (docs/language.md §9.6), whichever backend scores it."""
+    events = [{"name": "opened email", "at": "0001-01-01"}, {"name": "opened email"}]
+    results = both("+10 when not opened email within 30 days\nMQL at 5", lambda: {"events": events})
+    for result in results:
+        assert result.score == 0
+        assert result.stage is None
+        assert [u.label for u in result.undecided] == ["not opened email within 30 days"]
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        "0001-01-01",
+        "0001-01-01T00:00:00Z",
+        "0001-01-02",
+        "9999-12-31T23:59:59Z",
+        "1969-12-31T23:59:59Z",
+        "1900-02-28",
+        "2016-12-31T23:59:60Z",  # a leap second, as text: not a time Python can hold
+        dt.datetime.min,
+        dt.datetime.max.replace(tzinfo=UTC),
+    ],
+)
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "+10 when not opened email within 30 days",
+        "+10 when opened email within 5000 years",
+        "+10 when opened email since 0001-01-02",
+        "+10 when opened email before 1970-01-01",
+        "+10 when opened email, decaying 10% every 1 day",
+        "+3 per opened email, decaying 50% every 1 year",
+        "+10 when signup within 10 years",
+        "+10 when signup after 9999-12-30",
+        "+10 when signup = 0001-01-01",
+    ],
+)
+def test_extreme_dates_get_one_answer(at: Any, rule: str) -> None:
+    for now in (NOW, dt.datetime(1, 1, 31, tzinfo=UTC), dt.datetime(9999, 12, 31, tzinfo=UTC)):
+        lead = {
+            "signup": at,
+            "events": [{"name": "opened email", "at": at}, {"name": "opened email"}],
+        }
+        reference, compiled = both(rule, lambda lead=lead: lead, now)
+        assert reference == compiled, (rule, at, now)
