@@ -5,6 +5,7 @@ these are the cases themselves, kept as plain examples."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -72,3 +73,39 @@ def test_extreme_dates_get_one_answer(at: Any, rule: str) -> None:
         }
         reference, compiled = both(rule, lambda lead=lead: lead, now)
         assert reference == compiled, (rule, at, now)
+
+
+def test_events_from_a_generator_are_read_once_for_both_backends() -> None:
+    """The compiled code falls back to the reference for this lead (the tags cannot be
+    iterated); the events the scoring already read must not be lost."""
+
+    class Unreadable(list[Any]):
+        def __iter__(self) -> Iterator[Any]:
+            raise RuntimeError("no")
+
+    def lead() -> dict[str, Any]:
+        events = ({"name": "opened email", "at": "2026-11-01"} for _ in range(3))
+        return {"events": events, "tags": Unreadable([1])}
+
+    text = '+10 when opened email at least 3 times\n+5 when tags contains "x"'
+    results = both(text, lead)
+    for result in results:
+        assert result.score == 10
+        assert result.warnings == (
+            "line 2: could not evaluate this rule on this lead (RuntimeError)",
+        )
+    assert results[0] == results[1]
+
+
+def test_events_that_fail_while_listed_warn_the_same_in_both_backends() -> None:
+    def lead() -> dict[str, Any]:
+        def events() -> Iterator[Any]:
+            yield {"name": "opened email", "at": "2026-11-01"}
+            raise OSError("gone")
+
+        return {"events": events(), "tags": 7}
+
+    text = "+10 when opened email\n+5 when tags"
+    results = both(text, lead)
+    assert results[0] == results[1]
+    assert any("could not read the list of events (OSError)" in w for w in results[0].warnings)
