@@ -109,3 +109,32 @@ def test_events_that_fail_while_listed_warn_the_same_in_both_backends() -> None:
     results = both(text, lead)
     assert results[0] == results[1]
     assert any("could not read the list of events (OSError)" in w for w in results[0].warnings)
+
+
+# ----------------------------------------------------------------------------- crashes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+1 when n > " + "9" * 5000,
+        "+1 when n > " + "9" * 1_000_000,
+        "+1 when t contains " + "1" * 32,
+        "+1 when t starts with " + "1" * 32,
+        "+1 when t ends with 0." + "0" * 40 + "1",
+        "MQL at " + "9" * 400,
+    ],
+    ids=lambda text: text[:30],
+)
+def test_numbers_too_large_or_small_for_leadrules_are_rule_errors(text: str) -> None:
+    with pytest.raises(leadrules.RuleSyntaxError) as caught:
+        leadrules.compile(text)
+    assert "too large or too small" in str(caught.value)
+    with pytest.raises(leadrules.RuleSyntaxError):
+        leadrules.format(text)
+
+
+def test_a_number_of_31_digits_still_compares() -> None:
+    rules = leadrules.compile("+1 when n >= " + "9" * 31)
+    assert rules.evaluate({"n": "1" + "0" * 31}, NOW).score == 0
+    assert rules.evaluate({"n": int("9" * 31)}, NOW).score == 1

@@ -75,11 +75,33 @@ def _span(tree: Any) -> ast.Span:
     return _token_span(first_token(tree), _last_token(tree))
 
 
+#: A number in a rule is of the size lead values are read at (docs/language.md §8): below
+#: 10**31 and, unless zero, at least 10**-30. Longer text is refused before it is converted.
+MAX_NUMBER_EXPONENT = 30
+_MAX_NUMBER_TEXT = 80
+
+
 def _decimal(tok: Token) -> Decimal:
-    try:
-        return Decimal(str(tok).replace("_", ""))
-    except InvalidOperation:  # pragma: no cover - the terminal only admits valid numbers
-        raise LiteralProblem(f"`{tok}` is not a number", tok) from None
+    text = str(tok).replace("_", "")
+    digits = sum(ch.isdigit() for ch in text[: _MAX_NUMBER_TEXT + 1])
+    value: Decimal | None = None
+    if len(text) <= _MAX_NUMBER_TEXT:
+        try:
+            value = Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the terminal only admits valid numbers
+            raise LiteralProblem(f"`{tok}` is not a number", tok) from None
+    if value is None or not (
+        value.is_zero() or -MAX_NUMBER_EXPONENT <= value.adjusted() <= MAX_NUMBER_EXPONENT
+    ):
+        shown = text if len(text) <= 20 else f"{text[:8]}...{text[-4:]}"
+        size = f"{len(text):,} characters" if value is None else f"{digits} digits"
+        raise LiteralProblem(
+            f"the number {shown} ({size}) is too large or too small for leadrules",
+            tok,
+            "numbers in rules are below 10^31 and, unless zero, at least 10^-30 "
+            "(lead values outside that range cannot be read either)",
+        )
+    return value
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0": "\0", "/": "/"}
