@@ -5,12 +5,15 @@ these are the cases themselves, kept as plain examples."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 import leadrules
+from leadrules.result import Snapshot
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -138,3 +141,61 @@ def test_a_number_of_31_digits_still_compares() -> None:
     rules = leadrules.compile("+1 when n >= " + "9" * 31)
     assert rules.evaluate({"n": "1" + "0" * 31}, NOW).score == 0
     assert rules.evaluate({"n": int("9" * 31)}, NOW).score == 1
+
+
+def _deep(levels: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+class Unshowable:
+    def __repr__(self) -> str:
+        raise RuntimeError("no")
+
+    __str__ = __repr__
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    "value",
+    [_deep(100_000), Unshowable(), 10**5000, Decimal("1E+999999"), Decimal("-NaN")],
+    ids=["deep list", "unshowable", "5000 digits", "1E+999999", "-NaN"],
+)
+def test_every_result_method_works_on_hostile_evidence(backend: str, value: Any) -> None:
+    rules = leadrules.compile("+1 when x is present\n+1 when x is not present", backend=backend)
+    result = rules.evaluate({"x": value}, NOW)
+    again = rules.evaluate({"x": value}, NOW)
+    assert result.score == 1
+    assert str(result) and repr(result)
+    assert json.loads(json.dumps(result.to_dict()))["score"] == 1
+    assert result.explain()
+    assert result == again
+
+
+def test_evidence_is_a_snapshot_a_later_change_to_the_lead_does_not_reach() -> None:
+    tags = ["vp", "cfo"]
+    for backend in BACKENDS:
+        result = leadrules.compile('+1 when tags contains "vp"', backend=backend).evaluate(
+            {"tags": tags}, NOW
+        )
+        tags.append("intern")
+        assert result.contributions[0].evidence[0].value == ["vp", "cfo"]
+        tags.pop()
+
+
+def test_what_evidence_cannot_keep_it_describes() -> None:
+    result = leadrules.compile("+1 when x is present").evaluate({"x": Unshowable()}, NOW)
+    value = result.contributions[0].evidence[0].value
+    assert isinstance(value, Snapshot)
+    assert value.text == "<Unshowable>"
+    deep = leadrules.compile("+1 when x is present").evaluate({"x": _deep(50)}, NOW)
+    assert "nested deeper than 20 levels" in repr(deep.contributions[0].evidence[0].value)
+    big = leadrules.compile("+1 when x is present").evaluate({"x": 10**5000}, NOW)
+    assert big.contributions[0].evidence[0].value == Snapshot("<an int of about 5,001 digits>")
+
+
+def test_to_dict_writes_a_huge_decimal_as_text() -> None:
+    result = leadrules.compile("+1 when x is present").evaluate({"x": Decimal("1E+999999")}, NOW)
+    assert result.to_dict()["contributions"][0]["evidence"][0]["value"] == "1E+999999"
