@@ -107,8 +107,19 @@ def _decimal(tok: Token) -> Decimal:
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0": "\0", "/": "/"}
 
 
+#: The longest quoted text in a rule (a value, a label, a reason), in characters.
+MAX_TEXT_LENGTH = 10_000
+
+
 def unescape(body: str, tok: Token | None = None) -> str:
     """Undo backslash escapes in a quoted string's body (no Python evaluation involved)."""
+    if len(body) > MAX_TEXT_LENGTH and tok is not None:
+        raise LiteralProblem(
+            f"this text is {len(body):,} characters long, more than the {MAX_TEXT_LENGTH:,} "
+            "leadrules allows in a rule",
+            tok,
+            "test a shorter part of it (contains, starts with, ends with)",
+        )
     if "\\" not in body:
         return body
     out: list[str] = []
