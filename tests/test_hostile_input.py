@@ -121,7 +121,7 @@ def test_events_that_fail_while_listed_warn_the_same_in_both_backends() -> None:
     "text",
     [
         "+1 when n > " + "9" * 5000,
-        "+1 when n > " + "9" * 1_000_000,
+        "+1 when n > " + "9" * 900_000,
         "+1 when t contains " + "1" * 32,
         "+1 when t starts with " + "1" * 32,
         "+1 when t ends with 0." + "0" * 40 + "1",
