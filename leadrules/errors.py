@@ -48,6 +48,10 @@ class _SpanLike(Protocol):
     def end_column(self) -> int: ...
 
 
+#: The most characters of a source line a diagnostic shows (around the column).
+_SHOWN = 160
+
+
 @attrs.frozen(slots=True)
 class Diagnostic:
     """One message about a place in a rule file."""
@@ -94,11 +98,20 @@ class Diagnostic:
         parts = [head]
         if self.source_line:
             text = self.source_line.rstrip("\r\n").expandtabs(1)
+            column = self.column
             width = 1
             if self.end_column is not None and self.end_column > self.column:
                 width = min(self.end_column - self.column, max(1, len(text) - self.column + 1))
+            if len(text) > _SHOWN:  # a very long line: the part around the column
+                start = max(0, column - 1 - _SHOWN // 4)
+                shown = text[start : start + _SHOWN]
+                before = "..." if start else ""
+                after = "..." if start + _SHOWN < len(text) else ""
+                text = before + shown + after
+                column = column - start + len(before)
+                width = max(1, min(width, len(shown) - (column - len(before)) + 1))
             parts.append(f"    {text}")
-            parts.append("    " + " " * (self.column - 1) + "^" * width)
+            parts.append("    " + " " * (column - 1) + "^" * width)
         if self.hint:
             parts.append(f"  hint: {self.hint}")
         return "\n".join(parts)

@@ -7,6 +7,7 @@ exactly ``result.score`` (binary floats would drift: 0.1 + 0.2 != 0.3).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import threading
 from collections.abc import Mapping
 from decimal import Decimal
@@ -26,8 +27,10 @@ __all__ = [
     "EventRef",
     "Evidence",
     "Result",
+    "Snapshot",
     "StageOutcome",
     "Undecided",
+    "snapshot",
 ]
 
 #: How many matched events evidence keeps (the most recent); the count says how many in all.
@@ -39,6 +42,130 @@ def json_number(value: Decimal) -> int | float:
     if value == value.to_integral_value():
         return int(value)
     return float(value)
+
+
+#: A whole Decimal with more digits than this is written in JSON as text (``"1E+999999"``):
+#: making it an int would build a number of a million digits.
+_MAX_JSON_DIGITS = 1000
+#: An int of more bits than this (about 3,000 digits) is too big to hold or show as it is:
+#: Python refuses to write an int of more than 4,300 digits as text.
+_MAX_INT_BITS = 10_000
+
+
+def _big_int_text(value: int) -> str:
+    return f"<an int of about {int(value.bit_length() * 0.30103) + 1:,} digits>"
+
+
+def _json_decimal(value: Decimal) -> int | float | str | None:
+    if not value.is_finite():
+        return None
+    if value.adjusted() >= _MAX_JSON_DIGITS:
+        return str(value)
+    return json_number(value)
+
+
+# ----------------------------------------------------------------------------- snapshots
+
+#: How deep and how large a structure evidence copies; beyond, it holds a description.
+MAX_SNAPSHOT_DEPTH = 20
+MAX_SNAPSHOT_ITEMS = 10_000
+
+
+@attrs.frozen(slots=True, repr=False)
+class Snapshot:
+    """What evidence holds in place of a lead value it cannot keep as it was: an object of a
+    type leadrules does not know (it might change, or raise when shown), an int too big to
+    write, a structure nested too deep or too large. ``text`` describes the value."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+#: The classes whose values evidence keeps as they are (immutable, safe to show).
+_KEPT: frozenset[type] = frozenset({str, bool, type(None), dt.date, dt.timedelta})
+_FLOAT_NAN = float("nan")
+_DECIMAL_NANS = (Decimal("NaN"), Decimal("-NaN"))
+
+
+def snapshot(value: Any) -> Any:
+    """What evidence holds of a lead value (see docs/hostile.md): text, numbers, dates, times,
+    yes/no, None and enum members as they are (any NaN as one shared NaN, so that equal
+    results are equal); lists, tuples, sets and mappings copied, up to MAX_SNAPSHOT_DEPTH
+    levels and MAX_SNAPSHOT_ITEMS items; anything else as a :class:`Snapshot` of its
+    description. A later change to the lead does not change the result; never raises."""
+    if value.__class__ in _KEPT:
+        return value
+    return _snapshot(value, 0, [MAX_SNAPSHOT_ITEMS])
+
+
+def _snapshot(value: Any, depth: int, budget: list[int]) -> Any:
+    kind = type(value)
+    try:
+        if kind in _KEPT or kind is Snapshot:
+            return value
+        if kind is int:
+            return value if value.bit_length() <= _MAX_INT_BITS else Snapshot(_big_int_text(value))
+        if kind is float:
+            return _FLOAT_NAN if value != value else value
+        if kind is Decimal:
+            return _DECIMAL_NANS[value.is_signed()] if value.is_nan() else value
+        if kind is dt.datetime:
+            if value.tzinfo is not None and value.tzinfo.__class__ is not dt.timezone:
+                repr(value)  # a time zone of another kind: it must at least show
+            return value
+        if isinstance(value, enum.Enum):
+            repr(value)
+            return value
+        if isinstance(value, (list, tuple, set, frozenset, Mapping)):
+            return _container(value, depth, budget)
+        # Subclasses of the plain types, as the plain value (their methods may do anything).
+        if isinstance(value, str):
+            return str.__str__(value)
+        if isinstance(value, bool):
+            return bool(int.__int__(value))
+        if isinstance(value, int):
+            return _snapshot(int.__int__(value), depth, budget)
+        if isinstance(value, float):
+            return _snapshot(float.__float__(value), depth, budget)
+        return Snapshot(show(value, 200))
+    except Exception:
+        return Snapshot(f"<{kind.__name__}>")
+
+
+_NAN_KEY = object()
+
+
+def _eq_key(value: Any) -> Any:
+    """What evidence values compare by: a NaN equals a NaN (so a result equals itself)."""
+    kind = value.__class__
+    if (kind is float and value != value) or (kind is Decimal and value.is_nan()):
+        return _NAN_KEY
+    return value
+
+
+def _container(value: Any, depth: int, budget: list[int]) -> Any:
+    name = type(value).__name__
+    if depth >= MAX_SNAPSHOT_DEPTH:
+        return Snapshot(f"<a {name} nested deeper than {MAX_SNAPSHOT_DEPTH} levels>")
+    size = len(value)
+    if size > budget[0]:
+        return Snapshot(f"<a {name} of {size:,} items>")
+    budget[0] -= size
+    if isinstance(value, Mapping):
+        return {
+            _snapshot(k, depth + 1, budget): _snapshot(v, depth + 1, budget)
+            for k, v in list(value.items())
+        }
+    items = [_snapshot(item, depth + 1, budget) for item in list(value)]
+    if isinstance(value, tuple):
+        return tuple(items)
+    if isinstance(value, (set, frozenset)):
+        return frozenset(items) if isinstance(value, frozenset) else set(items)
+    return items
 
 
 def json_value(value: Any, _depth: int = 0) -> Any:
@@ -53,12 +180,14 @@ def json_value(value: Any, _depth: int = 0) -> Any:
 
 
 def _json_value(value: Any, _depth: int) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 10_000:
+        return _big_int_text(value)
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
         return value if value == value and value not in (float("inf"), float("-inf")) else None
     if isinstance(value, Decimal):
-        return json_number(value) if value.is_finite() else None
+        return _json_decimal(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, Mapping):
@@ -85,7 +214,8 @@ class Evidence:
     lead had. For events, ``value`` is how many matched and ``events`` the most recent of them."""
 
     name: str
-    value: Any
+    #: A snapshot of the value (:func:`snapshot`): the lead changing later does not change it.
+    value: Any = attrs.field(converter=snapshot, eq=lambda value: _eq_key(value))
     events: tuple[EventRef, ...] = ()
     is_event: bool = False
 

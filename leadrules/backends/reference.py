@@ -70,6 +70,9 @@ __all__ = ["BACKEND", "Evaluation", "Outcome", "ReferenceBackend", "evaluate_che
 
 _T = TypeVar("_T")
 
+#: An evaluation not given the lead's events reads them from the lead.
+_UNREAD: Any = object()
+
 
 @attrs.frozen(slots=True)
 class Outcome:
@@ -89,8 +92,13 @@ class Evaluation(Visitor[[Record, bool], Outcome]):
     #: How a lead's events are indexed (a backend may use a faster equivalent).
     index_class: type[EventIndex] = EventIndex
 
-    def __init__(self, rules: CheckedRules, lead: Any, now: dt.datetime) -> None:
+    def __init__(
+        self, rules: CheckedRules, lead: Any, now: dt.datetime, events: Any = _UNREAD
+    ) -> None:
+        """``events``: the lead's events as another evaluation of it read them
+        (:meth:`events_read`), so that events a one-shot iterator gave are not lost."""
         self.rules = rules
+        self._given = events
         self.now = now
         self.dayfirst = rules.reading.dayfirst
         self.lead = Record(lead)
@@ -109,13 +117,23 @@ class Evaluation(Visitor[[Record, bool], Outcome]):
 
     def events(self) -> EventIndex | None:
         if self._events is False:
-            raw = self.lead.events()
+            raw = self.lead.events() if self._given is _UNREAD else self._given
             if raw is MISSING or raw is None:
                 self._events = None
             else:
                 self._events = self.index_class(raw, self.now, self.warn, self.dayfirst)
         assert not isinstance(self._events, bool)
         return self._events
+
+    def events_read(self) -> Any:
+        """The lead's events as this evaluation read them, in a form that reads the same
+        again (see EventIndex.read), for another evaluation of the lead; a marker when they
+        were not read."""
+        if self._events is False:
+            return self._given
+        if not isinstance(self._events, EventIndex):
+            return MISSING
+        return self._events.read
 
     def problem(self, name: ast.Name, problem: Problem) -> Outcome:
         text = problem.describe(str(name))
@@ -629,9 +647,12 @@ def _missing(name: ast.Name) -> Outcome:
     return Outcome(None, (), (Unknown(str(name), "missing"),))
 
 
-def evaluate_checked(rules: CheckedRules, lead: Any, now: dt.datetime) -> Result:
-    """Score ``lead`` (``now`` must be timezone-aware)."""
-    return Evaluation(rules, lead, now).run()
+def evaluate_checked(
+    rules: CheckedRules, lead: Any, now: dt.datetime, events: Any = _UNREAD
+) -> Result:
+    """Score ``lead`` (``now`` must be timezone-aware); ``events``: the lead's events as
+    another evaluation read them (:meth:`Evaluation.events_read`)."""
+    return Evaluation(rules, lead, now, events).run()
 
 
 class ReferenceBackend:

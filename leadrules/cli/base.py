@@ -26,6 +26,7 @@ from ..ruleset import compile as compile_rules
 from .inputs import Format, InputFile, undecodable
 
 __all__ = [
+    "ESCAPED_NOTE",
     "EXIT_FINDINGS",
     "EXIT_OK",
     "EXIT_USAGE",
@@ -41,6 +42,7 @@ __all__ = [
     "load_rules",
     "open_input",
     "read_rule_text",
+    "writable",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -134,6 +136,27 @@ def command(name: str | None = None) -> Callable[[Callable[..., int | None]], Co
 
 def echo_err(text: str) -> None:
     click.echo(text, file=sys.stderr)
+
+
+#: What is said of a record whose output held text that cannot be written.
+ESCAPED_NOTE = (
+    "its output holds text that cannot be written as {encoding} (a lone surrogate such as "
+    "\\ud800, from a broken JSON escape); it is written as a \\u escape"
+)
+
+
+def writable(text: str, stream: IO[str]) -> tuple[str, bool]:
+    """``text`` as ``stream`` can write it, and whether it had to change: characters its
+    encoding cannot hold (a lone surrogate, which UTF-8 cannot) written as ``\\u`` escapes
+    (in JSON, the very escape the character came from)."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return text.encode(encoding, "backslashreplace").decode(encoding), True
+    except LookupError:  # pragma: no cover - a stream with an unknown encoding
+        return text, False
+    return text, False
 
 
 def counted(count: int, thing: str) -> str:

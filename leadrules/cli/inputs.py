@@ -162,6 +162,9 @@ class InputFile:
     encoding: str = "utf-8"
     consumed: int = 0  # bytes read so far
     _owned: bool = True
+    #: How the format was chosen when neither the option nor the file's extension said it
+    #: (``the file's name ends in .txt``): worth a word to the user. None otherwise.
+    guessed: str | None = None
 
     @classmethod
     def open(
@@ -195,10 +198,11 @@ class InputFile:
             raise InputError(
                 f"unknown text encoding {encoding!r} (try utf-8, cp1252 or latin-1)"
             ) from exc
-        if not getattr(info, "_is_text_encoding", True):
+        problem = _encoding_problem(info, stream)
+        if problem is not None:
             if owned:
                 stream.close()
-            raise InputError(f"{encoding!r} is not a text encoding (try utf-8, cp1252 or latin-1)")
+            raise InputError(problem.format(name=name, encoding=encoding))
         if table:
             try:
                 check_table(name, stream, chosen, explicit=fmt is not None, encoding=info.name)
@@ -206,7 +210,15 @@ class InputFile:
                 if owned:
                     stream.close()
                 raise
-        return cls(name, stream, size, chosen, encoding, 0, owned)
+        guessed = None
+        if fmt is None and owned and os.path.splitext(path)[1].lower() not in _SUFFIXES:
+            suffix = os.path.splitext(path)[1]
+            guessed = (
+                f"its name ends in {suffix}, not .csv, .tsv, .jsonl or .json"
+                if suffix
+                else "its name has no extension (.csv, .tsv, .jsonl or .json)"
+            )
+        return cls(name, stream, size, chosen, encoding, 0, owned, guessed)
 
     def close(self) -> None:
         if self._owned:
@@ -222,7 +234,7 @@ class InputFile:
         """(line number, text) for each line, counting the bytes read. The text keeps its line
         ending; a leading byte-order mark is dropped. A byte that cannot be decoded stands in
         the text as a lone surrogate (see :func:`undecodable`)."""
-        decode = codecs.getincrementaldecoder(_bom_aware(self.encoding))("surrogateescape").decode
+        decode = self._decoder()
         # Bytes are split at b"\n"; in a wide encoding (UTF-16) that is not where lines end,
         # so the text is split again, and what follows the last line end waits for more.
         pending = ""
@@ -242,16 +254,65 @@ class InputFile:
 
     def chunks(self) -> Iterator[str]:
         """The text in pieces, decoded as :meth:`lines` decodes it."""
-        decoder = codecs.getincrementaldecoder(_bom_aware(self.encoding))("surrogateescape")
+        decode = self._decoder()
         while True:
             raw = self.stream.read(_CHUNK)
             self.consumed += len(raw)
             if not raw:
-                tail = decoder.decode(b"", final=True)
+                tail = decode(b"", final=True)
                 if tail:
                     yield tail
                 return
-            yield decoder.decode(raw)
+            yield decode(raw)
+
+    def _decoder(self) -> Callable[..., str]:
+        """An incremental decoder's ``decode``. Bytes it cannot decode stand in the text as
+        lone surrogates; in a wide encoding (UTF-16) some cannot (an odd byte at the end, a
+        broken pair), and those stop the command with an :class:`InputError`."""
+        decoder = codecs.getincrementaldecoder(_bom_aware(self.encoding))("surrogateescape")
+
+        def decode(raw: bytes, final: bool = False) -> str:
+            try:
+                text: str = decoder.decode(raw, final)
+            except UnicodeError as exc:
+                raise InputError(
+                    f"{self.name}: cannot read the text as {self.encoding} (near byte "
+                    f"{self.consumed:,}: {getattr(exc, 'reason', exc)}): is the file saved in "
+                    "that encoding? Try utf-8, cp1252 or latin-1"
+                ) from exc
+            return text
+
+        return decode
+
+
+def _encoding_problem(info: codecs.CodecInfo, stream: IO[bytes]) -> str | None:
+    """Why a file cannot be read in this encoding (``{name}`` and ``{encoding}`` to fill in),
+    or None: not a text encoding, one that cannot report bytes it cannot decode (``idna``),
+    UTF-16 or UTF-32 without the byte-order mark that says which byte comes first."""
+    if not getattr(info, "_is_text_encoding", True):
+        return "{encoding!r} is not a text encoding (try utf-8, cp1252 or latin-1)"
+    try:
+        codecs.getincrementaldecoder(info.name)("surrogateescape").decode(b"", final=True)
+    except (UnicodeError, LookupError, TypeError):
+        return (
+            "the {encoding!r} encoding cannot read files (it is not made for text files): "
+            "try utf-8, cp1252 or latin-1"
+        )
+    if info.name in ("utf-16", "utf-32"):
+        peek = getattr(stream, "peek", None)
+        head: bytes = peek(4) if peek is not None else b""
+        boms = (
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+            if info.name == "utf-16"
+            else (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+        )
+        if head and not head.startswith(boms):
+            return (
+                "{name} does not start with the byte-order mark that --encoding {encoding} "
+                f"needs: pass --encoding {info.name}-le (as Windows writes it) or "
+                f"{info.name}-be"
+            )
+    return None
 
 
 def _bom_aware(encoding: str) -> str:

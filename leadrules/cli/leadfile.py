@@ -41,6 +41,9 @@ class Scored:
     groups: Sequence[EventGroup] | None = None
 
 
+_FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "jsonl": "JSON Lines", "json": "JSON"}
+
+
 def peek(records: Records) -> tuple[LeadItem | None, Iterator[LeadItem]]:
     """The first record, and every record (the first included) still to be read."""
     items = iter(records)
@@ -196,6 +199,13 @@ class LeadFile(LeadSource):
                 events_headers = _headers(events_records, events_first)
                 events_kind = "column" if events_records.header is not None else "field"
             self.source = open_input(path, input_format, encoding)
+            for source in (events_source, self.source):
+                if source is not None and source.guessed is not None:
+                    self.reporter.warn_once(
+                        source.name,
+                        f"read as {_FORMAT_NAMES[source.fmt]}: {source.guessed} (choose the "
+                        "format with --input-format, or rename the file)",
+                    )
             try:
                 records = read_records(self.source, self.reporter)
                 first, self._items = peek(records)

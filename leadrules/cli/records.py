@@ -91,6 +91,66 @@ def json_error(exc: json.JSONDecodeError) -> str:
     return f"not valid JSON: {exc.msg} (column {exc.colno})"
 
 
+#: Python writes ints of at most 4,300 digits as text; a longer one in a file is read as a
+#: Decimal (a number no rule can read, said as a warning), not refused with the record.
+_MAX_INT_DIGITS = 4000
+
+
+def _parse_int(text: str) -> int | Decimal:
+    return int(text) if len(text) <= _MAX_INT_DIGITS else Decimal(text)
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
+
+#: Why a JSON value nested too deeply is not read (Python's JSON reader recurses).
+_TOO_DEEP = "nested too deeply to read (more than about 900 levels of [ or {)"
+
+
+def loads(text: str) -> Any:
+    """``json.loads``, and an int too long for Python's int-to-text limit read as a Decimal.
+    Raises JSONDecodeError, or RecursionError for a value nested too deeply."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an int with more digits than int() takes from text
+        return _DECODER.decode(text)
+
+
+def _raw_decode(text: str, pos: int) -> tuple[Any, int]:
+    """``JSONDecoder.raw_decode`` as :func:`loads` reads values."""
+    try:
+        return json.JSONDecoder().raw_decode(text, pos)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        return _DECODER.raw_decode(text, pos)
+
+
+def _value_end(text: str, pos: int) -> int | None:
+    """Where the JSON array or object starting at ``text[pos]`` ends (its brackets counted,
+    strings skipped); None when ``text`` ends first. For a value too deep to decode."""
+    depth = 0
+    i = pos
+    size = len(text)
+    while i < size:
+        char = text[i]
+        if char == '"':
+            i += 1
+            while i < size and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+            if i >= size:
+                return None
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
 def _read_jsonl(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
     number = 0
     for line_no, text in source.lines():
@@ -103,9 +163,12 @@ def _read_jsonl(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
             reporter.skip(where, bad[1])
             continue
         try:
-            value = json.loads(text)
+            value = loads(text)
         except json.JSONDecodeError as exc:
             reporter.skip(where, json_error(exc))
+            continue
+        except RecursionError:
+            reporter.skip(where, _TOO_DEEP)
             continue
         if not isinstance(value, dict):
             if number == 1 and isinstance(value, list):
@@ -154,7 +217,6 @@ def _not_records(where: str, value: Any) -> InputError:
 
 def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
     """A JSON array of objects (read incrementally, one element at a time), or one object."""
-    decoder = json.JSONDecoder()
     chunks = source.chunks()
     buf = ""
     pos = 0
@@ -197,15 +259,25 @@ def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
         return None if found is None else (f"{source.name}:{line_at(found[0])}", found[1])
 
     def decode_value() -> tuple[Any, int, tuple[str, str] | None] | json.JSONDecodeError:
-        """(value, its first line, where and why it cannot be used) or the JSON error."""
+        """(value, its first line, where and why it cannot be used) or the JSON error. A
+        value nested too deeply is skipped, and reported as one that cannot be used."""
         nonlocal pos
         while True:
             try:
-                value, end = decoder.raw_decode(buf, pos)
+                value, end = _raw_decode(buf, pos)
             except json.JSONDecodeError as exc:
                 if more():
                     continue
                 return exc
+            except RecursionError:
+                end_of_value = _value_end(buf, pos)
+                if end_of_value is None:
+                    if more():
+                        continue
+                    return json.JSONDecodeError(_TOO_DEEP, buf, pos)
+                start_line = line_at(pos)
+                pos = end_of_value
+                return None, start_line, (f"{source.name}:{start_line}", _TOO_DEEP)
             # A number or word at the end of the buffer may go on in the next chunk.
             incomplete = end >= len(buf) and not isinstance(value, (dict, list, str))
             if incomplete and more():
@@ -230,6 +302,14 @@ def _read_json(source: InputFile, reporter: Reporter) -> Iterator[LeadItem]:
             return
         value, line, bad = result
         where = f"{source.name}:{line}"
+        if skip_space():
+            # More after the first value: JSON Lines (or values one after another), of which
+            # reading one lead would silently lose the rest.
+            raise InputError(
+                f"{source.name}:{line_at(pos)}: more JSON after the first value: this is JSON "
+                "Lines (one lead per line), not a JSON file: pass --input-format jsonl (or "
+                "name the file .jsonl)"
+            )
         if bad is not None:
             reporter.skip(*bad)
             return
@@ -284,7 +364,8 @@ def _read_csv(source: InputFile, reporter: Reporter, delimiter: str) -> Records:
     cannot be decoded makes the whole record it belongs to unreadable; in the header, the
     whole file."""
     lines = source.lines()
-    current = [0]
+    # the line read last, and whether the last line has been read
+    current = [0, 0]
     # (line, message) of the first undecodable byte in the lines of the record being read
     undecoded: list[tuple[int, str]] = []
 
@@ -296,6 +377,7 @@ def _read_csv(source: InputFile, reporter: Reporter, delimiter: str) -> Records:
                 if bad is not None:
                     undecoded.append((line_no, bad[1]))
             yield text
+        current[1] = 1
 
     reader = csv.reader(texts(), delimiter=delimiter)
     # The header is read at once, so that a file whose header cannot be read stops the
@@ -310,6 +392,11 @@ def _read_csv(source: InputFile, reporter: Reporter, delimiter: str) -> Records:
         raise InputError(f"{source.name}:{line_no}: cannot read the CSV header: {message}")
     if first is None:
         return Records(iter(()))
+    if current[1] and current[0] > start:
+        raise InputError(
+            f"{source.name}:{start}: cannot read the CSV header: {_UNCLOSED} ("
+            f"{_lines(start, current[0])} were read as the header)"
+        )
     header = [cell.strip() for cell in first]
     _check_header(source.name, header, reporter)
     return Records(_csv_rows(source, reporter, reader, header, current, undecoded), header)
@@ -327,6 +414,7 @@ def _csv_rows(
     while True:
         start = current[0] + 1
         undecoded.clear()
+        ended = current[1]
         try:
             row = next(reader)
         except StopIteration:
@@ -334,6 +422,16 @@ def _csv_rows(
         except csv.Error as exc:
             number += 1
             reporter.skip(f"{source.name}:{start}", f"not valid CSV: {exc}")
+            continue
+        if current[1] and not ended:
+            # The reader asked for a line after the last one to finish this record: the
+            # file ended inside a quoted cell, which has swallowed every line after it.
+            number += 1
+            reporter.skip(
+                f"{source.name}:{start}",
+                f"{_UNCLOSED}; {_lines(start, current[0])} were read as this one record and "
+                "are skipped",
+            )
             continue
         if undecoded:
             if any(cell.strip() for cell in row):
@@ -363,6 +461,16 @@ def _csv_rows(
             if key and key not in lead:
                 lead[key] = None
         yield LeadItem(number, where, lead)
+
+
+_UNCLOSED = (
+    "a quoted cell is not closed before the end of the file (the file is cut off, or a "
+    '" is missing)'
+)
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}-{last}"
 
 
 def _check_header(name: str, header: list[str], reporter: Reporter) -> None:

@@ -75,18 +75,52 @@ def _span(tree: Any) -> ast.Span:
     return _token_span(first_token(tree), _last_token(tree))
 
 
+#: A number in a rule is below 10**31 and, unless zero, at least 10**-30 (docs/language.md,
+#: Limits): wider than lead values are read in (below 10**26, 12 places: §8), and compared
+#: with them exactly by every engine. Longer text is refused before it is converted.
+MAX_NUMBER_EXPONENT = 30
+_MAX_NUMBER_TEXT = 80
+
+
 def _decimal(tok: Token) -> Decimal:
-    try:
-        return Decimal(str(tok).replace("_", ""))
-    except InvalidOperation:  # pragma: no cover - the terminal only admits valid numbers
-        raise LiteralProblem(f"`{tok}` is not a number", tok) from None
+    text = str(tok).replace("_", "")
+    digits = sum(ch.isdigit() for ch in text[: _MAX_NUMBER_TEXT + 1])
+    value: Decimal | None = None
+    if len(text) <= _MAX_NUMBER_TEXT:
+        try:
+            value = Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the terminal only admits valid numbers
+            raise LiteralProblem(f"`{tok}` is not a number", tok) from None
+    if value is None or not (
+        value.is_zero() or -MAX_NUMBER_EXPONENT <= value.adjusted() <= MAX_NUMBER_EXPONENT
+    ):
+        shown = text if len(text) <= 20 else f"{text[:8]}...{text[-4:]}"
+        size = f"{len(text):,} characters" if value is None else f"{digits} digits"
+        raise LiteralProblem(
+            f"the number {shown} ({size}) is too large or too small for leadrules",
+            tok,
+            "numbers in rules are below 10^31 and, unless zero, at least 10^-30 "
+            "(lead values are read below 10^26 and to 12 decimal places)",
+        )
+    return value
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0": "\0", "/": "/"}
 
 
+#: The longest quoted text in a rule (a value, a label, a reason), in characters.
+MAX_TEXT_LENGTH = 10_000
+
+
 def unescape(body: str, tok: Token | None = None) -> str:
     """Undo backslash escapes in a quoted string's body (no Python evaluation involved)."""
+    if len(body) > MAX_TEXT_LENGTH and tok is not None:
+        raise LiteralProblem(
+            f"this text is {len(body):,} characters long, more than the {MAX_TEXT_LENGTH:,} "
+            "leadrules allows in a rule",
+            tok,
+            "test a shorter part of it (contains, starts with, ends with)",
+        )
     if "\\" not in body:
         return body
     out: list[str] = []

@@ -33,6 +33,11 @@ MAX_DECIMALS = 4
 #: How deeply a condition may nest counting through definitions (each level costs the
 #: evaluators a few Python frames).
 MAX_DEFINITION_DEPTH = 150
+#: How many tests one condition may come to, counting each use of a definition as its
+#: tests, and all the conditions of a file together: evaluating a condition, and the evidence
+#: and reasons of its result, grow with that count, which doubles with each `d or d`.
+MAX_EXPANDED_TESTS = 10_000
+MAX_FILE_EXPANDED_TESTS = 200_000
 
 
 @attrs.frozen(slots=True)
@@ -102,6 +107,7 @@ class _Checker(Visitor[[bool], ast.Cond]):
         self.problems: list[Diagnostic] = []
         self.defined: dict[str, ast.Define] = {}
         self.depths = _Depth()
+        self.sizes = _Size()
         self.all_definitions = {s.name.key: s for s in file.statements if isinstance(s, ast.Define)}
 
     # ---- reporting
@@ -199,6 +205,8 @@ class _Checker(Visitor[[bool], ast.Cond]):
                         statement, condition=None if condition is None else self.cond(condition)
                     )
                 )
+        if not self.problems:  # definitions too deep to measure are reported already
+            self.check_sizes(items, disqualifications, stages)
         if self.problems:
             raise RuleCheckError(self.problems)
         stages.sort(key=lambda s: s.threshold)
@@ -233,6 +241,42 @@ class _Checker(Visitor[[bool], ast.Cond]):
             )
         self.defined[key] = checked
         return checked
+
+    def check_sizes(
+        self,
+        items: list[Item],
+        disqualifications: list[ast.Disqualify],
+        stages: list[ast.Stage],
+    ) -> None:
+        """Each condition, and the file, within MAX_EXPANDED_TESTS and MAX_FILE_EXPANDED_TESTS
+        (definitions counted at each use)."""
+        rules = [r for i in items for r in (i.rules if isinstance(i, CheckedGroup) else (i,))]
+        conditions: list[tuple[ast.Span, ast.Cond]] = []
+        for rule in rules:
+            conditions.extend((rule.span, c) for c in (rule.condition, rule.per) if c is not None)
+        conditions.extend((d.span, d.condition) for d in disqualifications)
+        conditions.extend((st.span, st.condition) for st in stages if st.condition is not None)
+        total = 0
+        for span, condition in conditions:
+            size = self.sizes.visit(condition)
+            total += size
+            if size > MAX_EXPANDED_TESTS:
+                self.error(
+                    span,
+                    f"this condition comes to {size:,} tests (each use of a definition counts "
+                    f"all of its tests), more than the {MAX_EXPANDED_TESTS:,} leadrules "
+                    "evaluates in one condition",
+                    "use each definition once in a condition (`d or d` is `d`), or define "
+                    "it more directly",
+                )
+        if total > MAX_FILE_EXPANDED_TESTS:
+            self.error(
+                conditions[-1][0],
+                f"the conditions of this file come to {total:,} tests through the definitions "
+                f"they use, more than the {MAX_FILE_EXPANDED_TESTS:,} leadrules evaluates for "
+                "one file",
+                "split the rules into several files, or use definitions less often",
+            )
 
     def depth(self, node: ast.Cond) -> int:
         """How deeply a condition nests, counting through the definitions it uses."""
@@ -313,8 +357,7 @@ class _Checker(Visitor[[bool], ast.Cond]):
                     node.span,
                     "a `where` filter tests the event's own details; it cannot count "
                     "or filter again",
-                    "write the counts and time windows after the event name, "
-                    "outside the `where`",
+                    "write the counts and time windows after the event name, outside the `where`",
                 )
             self.check_name(node.name)
             return node
@@ -507,6 +550,22 @@ class _Depth(Visitor[[], int]):
     visit_matches = visit_presence = _test
 
 
+class _Size(_Depth):
+    """How many tests a condition comes to, a definition's counted at each use (remembered
+    per node, so measuring is linear in the tree however often definitions are used)."""
+
+    def _operands(self, node: ast.And | ast.Or) -> int:
+        return sum(self.visit(o) for o in node.operands)
+
+    visit_and = visit_or = _operands
+
+    def visit_not(self, node: ast.Not) -> int:
+        return self.visit(node.operand)
+
+    def visit_defref(self, node: ast.DefRef) -> int:
+        return self.visit(node.definition.condition)
+
+
 class _MentionsFact(Visitor[[], bool]):
     """Whether a condition names a field or event anywhere, definitions followed."""
 
@@ -558,4 +617,3 @@ def _less(a: Any, b: Any) -> bool:
 def check(file: ast.RuleFile) -> CheckedRules:
     """Check a parsed file; raise RuleCheckError listing every problem found."""
     return _Checker(file).run()
-

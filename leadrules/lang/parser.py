@@ -35,6 +35,7 @@ def parse(text: str, filename: str = "<rules>") -> ast.RuleFile:
     source = text
     if source.startswith("\ufeff"):
         source = source[1:]
+    _check_size(source, filename)
     body = source if source.endswith("\n") else source + "\n"
     tree = parse_tree(body, filename)
     deep = _too_deep(tree)
@@ -60,6 +61,49 @@ def parse(text: str, filename: str = "<rules>") -> ast.RuleFile:
         end = tok.end_column if tok is not None else None
         _raise([diagnostic(body, filename, problem.message, line, column, problem.hint, end)])
     return ast.RuleFile(statements=tuple(statements), filename=filename, source=body)
+
+
+#: The largest rule text, in characters, and the most statements it may hold (counted before
+#: parsing, as lines that are not blank or only a comment, plus the `;` in them): compiling
+#: costs time and memory in proportion, and is refused at once beyond.
+MAX_RULE_TEXT = 1_000_000
+MAX_STATEMENTS = 5_000
+
+
+def _check_size(source: str, filename: str) -> None:
+    if len(source) > MAX_RULE_TEXT:
+        _raise(
+            [
+                diagnostic(
+                    source[:200],
+                    filename,
+                    f"the rules are {len(source):,} characters long, more than the "
+                    f"{MAX_RULE_TEXT:,} leadrules reads",
+                    1,
+                    1,
+                    "split them into several files",
+                )
+            ]
+        )
+    count = 0
+    for number, line in enumerate(source.split("\n"), start=1):
+        stripped = line.lstrip()
+        if stripped and not stripped.startswith("#"):
+            count += 1 + line.count(";")
+            if count > MAX_STATEMENTS:
+                _raise(
+                    [
+                        diagnostic(
+                            source,
+                            filename,
+                            f"the rules hold more than the {MAX_STATEMENTS:,} statements "
+                            "leadrules reads in one file (lines and `;`-separated rules)",
+                            number,
+                            1,
+                            "split them into several files",
+                        )
+                    ]
+                )
 
 
 def _raise(diagnostics: list[Diagnostic]) -> NoReturn:

@@ -10,7 +10,7 @@ backends' business; this module only reads and orders.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -19,7 +19,7 @@ from .leads import ABSENT, Record
 from .names import normalize_name
 from .values import Problem, is_missing, show, to_datetime
 
-__all__ = ["FAR_PAST", "EventIndex", "EventItem", "event_time"]
+__all__ = ["FAR_PAST", "EventIndex", "EventItem", "Unlistable", "event_time"]
 
 UTC = dt.timezone.utc
 
@@ -39,13 +39,39 @@ FAR_PAST = dt.datetime.min.replace(tzinfo=UTC)
 
 
 def event_time(item: EventItem) -> dt.datetime:
-    """The sort key of events: their time, FAR_PAST for those without one."""
+    """An event's time, FAR_PAST for one without a time (the key a time-ordered bucket is
+    searched by)."""
     return item.at or FAR_PAST
+
+
+def _order(item: EventItem) -> tuple[bool, dt.datetime]:
+    """The sort key of a bucket: events without a time first, then by time. (An event at the
+    first moment of year 1 is FAR_PAST itself; it still sorts after every timeless one.)"""
+    return (item.at is not None, item.at or FAR_PAST)
+
+
+class Unlistable:
+    """Events whose listing failed, standing in for them where they are read again: listing
+    it fails the same way (a one-shot iterator cannot be read twice)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def __iter__(self) -> Iterator[Any]:
+        raise self.error
 
 
 class EventIndex:
     """A lead's events by normalised name, each list in time order, built once per lead.
-    Events after ``now`` have not happened yet and are left out."""
+    Events after ``now`` have not happened yet and are left out.
+
+    ``read`` is what was read from the lead, in a form that reads the same again: the list
+    when the events were listed (an iterator or a generator is consumed by that), the value
+    itself when it was not a list of events, an :class:`Unlistable` when listing failed."""
+
+    read: Any
 
     def __init__(
         self,
@@ -60,17 +86,20 @@ class EventIndex:
             self.add(position, event, now, warn)
         self.sort()
 
-    @staticmethod
-    def listed(events: Any, warn: Callable[[str], None]) -> list[Any]:
-        """The lead's events as a list; none (and a warning) when they are not a list."""
+    def listed(self, events: Any, warn: Callable[[str], None]) -> list[Any]:
+        """The lead's events as a list; none (and a warning) when they are not a list. Sets
+        ``read``."""
+        self.read = events
         if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
             warn(f"events: expected a list of events, found {show(events)}")
             return []
         try:
-            return list(events)
+            self.read = list(events)
         except Exception as exc:
+            self.read = Unlistable(exc)
             warn(f"events: could not read the list of events ({type(exc).__name__})")
             return []
+        return self.read  # type: ignore[no-any-return]
 
     def add(self, position: int, event: Any, now: dt.datetime, warn: Callable[[str], None]) -> None:
         """Index one event (any object or mapping with a name and a time)."""
@@ -103,7 +132,7 @@ class EventIndex:
     def sort(self) -> None:
         """Each name's events in time order (events without a time first)."""
         for bucket in self.by_name.values():
-            bucket.sort(key=event_time)
+            bucket.sort(key=_order)
 
     def get(self, key: str) -> list[EventItem]:
         return self.by_name.get(key, [])

@@ -142,8 +142,9 @@ def _show(value: Any) -> str:
 
 # ------------------------------------------------------------------------------- numbers
 
-#: Numbers from leads are read when their size is within 10**-30 .. 10**30: beyond that they
-#: are unreadable (Decimal arithmetic and formatting on them could overflow or explode).
+
+#: Numbers from leads are read when their size is below 10**26 (to 12 places: runtime/numbers.py):
+#: beyond that they are unreadable (what DECIMAL(38, 12) holds, so every engine reads alike).
 def sensible(number: Decimal) -> bool:
     """Finite and below NUMBER_LIMIT in size (see :mod:`.numbers`)."""
     return number.is_finite() and (number.is_zero() or number.adjusted() < NUMBER_DIGITS)
@@ -257,6 +258,7 @@ def to_date(value: Any, dayfirst: bool = False) -> dt.date | Problem:
 
 
 # ------------------------------------------------------------------------------- text, yes/no
+
 
 def fold(text: str) -> str:
     """Text as the language compares it: case and surrounding space ignored (Python's full

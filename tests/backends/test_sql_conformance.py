@@ -92,3 +92,32 @@ def test_the_example_rules_on_the_example_leads_as_text_columns_and_events() -> 
     leads, events = _example_tables()
     source = (EXAMPLES / "b2b.leadrules").read_text("utf-8")
     check(source, leads, events, dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc))
+
+
+def test_the_duckdb_backend_reads_a_name_a_dict_lead_lacks_as_missing() -> None:
+    """As the Python engines do: `budget` absent is missing (undecided), not an error."""
+    source = "+5 when budget > 10\n+3 when budget is missing\n+1 when title matches /vp/i"
+    for lead in ({"title": "VP Sales"}, {"budget": 20}, {}):
+        want = leadrules.compile(source, backend="reference").evaluate(lead, NOW)
+        got = leadrules.compile(source, backend="duckdb").evaluate(lead, NOW)
+        assert (got.score, [u.line for u in got.undecided]) == (
+            want.score,
+            [u.line for u in want.undecided],
+        )
+    assert leadrules.compile(source, backend="duckdb").evaluate({}, NOW).score == 3
+
+
+def test_the_duckdb_backend_says_which_leads_a_table_can_hold() -> None:
+    from leadrules import backends
+
+    duck = backends.get("duckdb")
+    assert duck.accepts({"a": 1, "b": "x", "events": [{"name": "n", "at": "2026-01-01"}]})
+    for lead in (
+        {"a": 10**40},  # beyond HUGEINT
+        {"a": "\ud800"},  # not Unicode text
+        {"a": [1, 2]},
+        {"a": 1, "A": 2},  # one column to a database
+        {"events": [{"name": "n", "at": 1}, {"name": "n", "at": "x"}]},  # two types in a column
+        ["not", "a", "dict"],
+    ):
+        assert not duck.accepts(lead), lead

@@ -16,6 +16,8 @@ import pytest
 from sqlconformance import NOW
 from test_sql_conformance import check
 
+import leadrules
+
 UTC = dt.timezone.utc
 
 
@@ -75,6 +77,54 @@ CASES: dict[str, tuple[str, pa.Table, pa.Table | None]] = {
                 ["VP Sales", "vp", "Head of Growth", "director", "  Director  ", "Café", "ß", None],
             ),
             code=(INT, [123, 12, 1234, 0, None, -12, 999, 100]),
+        ),
+        None,
+    ),
+    "patterns read the first 100,000 characters of a value": (
+        "+1 when title matches /vp/\n+2 when title matches /x$/\n+4 when title matches /v$/\n"
+        "+8 when n matches /^9+$/",
+        table(
+            title=(
+                TEXT,
+                [
+                    "x" * 100_000 + "vp",
+                    "x" * 99_998 + "vp",
+                    "   " + "x" * 99_998 + "vp   ",
+                    "é" * 99_999 + "vp",
+                    "vp" + "x" * 200_000,
+                    "short vp",
+                ],
+            ),
+            n=(TEXT, ["9" * 100_001, "9" * 5, "9" * 100_000 + "x", "", None, "99"]),
+        ),
+        None,
+    ),
+    "rule numbers beyond what a number read from a lead can be (10^26, 12 places)": (
+        "+1 when x > 10000000000000000000000000000\n+2 when x < -10000000000000000000000000000\n"
+        "+4 when x = 0.0000000000001\n+8 when x >= 2.0000000000005\n"
+        "+16 when x < 2.0000000000005\n+32 when x between 0.0000000000001 and 2.0000000000005\n"
+        "+64 when x in [99999999999999999999999999.5, 0.000000000000000000000000000001]\n"
+        "+128 when f > 2.0000000000005\n+256 when f <= 0.0000000000001",
+        table(
+            x=(
+                TEXT,
+                [
+                    "0",
+                    "0.0000000000001",
+                    "0.000000000001",
+                    "2.000000000001",
+                    "2.0000000000005",
+                    "2",
+                    "99999999999999999999999999",
+                    "-99999999999999999999999999",
+                    None,
+                    "junk",
+                ],
+            ),
+            f=(
+                FLOAT,
+                [0.0, 1e-13, 1e-12, 2.000000000001, 2.0000000000005, 2.0, 1e25, -1e25, None, 3.0],
+            ),
         ),
         None,
     ),
@@ -265,7 +315,7 @@ CASES: dict[str, tuple[str, pa.Table, pa.Table | None]] = {
                 "Annual Revenue (USD)": pa.array(["6", "5", None, "$1M"]),
                 "tags": pa.array([["vip", "new"], ["VIP "], [], None], type=pa.list_(pa.string())),
                 "pages": pa.array([[1, 2, 3], [], None, [None]], type=pa.list_(pa.int64())),
-            "company.size": pa.array(["2", "1", None, "x"]),
+                "company.size": pa.array(["2", "1", None, "x"]),
             }
         ),
         None,
@@ -293,6 +343,19 @@ CASES: dict[str, tuple[str, pa.Table, pa.Table | None]] = {
 }
 
 DAYFIRST = {"event times as text, day first"}
+
+
+def test_a_pattern_reads_only_the_first_100000_characters_on_every_engine() -> None:
+    """docs/language.md, Limits: what lies beyond the first 100,000 characters of a value is
+    not searched, by the Python engines and by DuckDB alike."""
+    source, leads, _ = CASES["patterns read the first 100,000 characters of a value"]
+    expected = [2 + 8, 1 + 8, 1 + 8, 4, 1 + 2, 1 + 8]
+    rules = leadrules.compile(source)
+    scored = rules.score_duckdb(leads, now=NOW, id="id")
+    assert [row[0] for row in scored.select("score").fetchall()] == expected
+    for backend in ("reference", "compiled"):
+        python = leadrules.compile(source, backend=backend)
+        assert [python.evaluate(lead, NOW).score for lead in leads.to_pylist()] == expected
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

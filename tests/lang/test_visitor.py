@@ -44,6 +44,7 @@ def _lang_passes() -> dict[str, type[Visitor[Any, Any]]]:
 PASSES: dict[str, frozenset[type]] = {
     "leadrules.lang.checker._Checker": frozenset(),
     "leadrules.lang.checker._Depth": frozenset(),
+    "leadrules.lang.checker._Size": frozenset(),
     "leadrules.lang.checker._MentionsFact": frozenset(),
     "leadrules.lang.format._Condition": frozenset(),
     "leadrules.lang.format._Where": frozenset(),

@@ -149,8 +149,13 @@ class _Compiled:
 
         kleene = _Kleene(slots, rare, event_fact, rules.reading.dayfirst).decide
 
-        def reference(lead: Any, now: dt.datetime) -> Result:
-            return evaluate_checked(rules, lead, now)
+        def reference(lead: Any, now: dt.datetime, state: list[Any] | None = None) -> Result:
+            """The reference's Result, with the events the scoring read, if it read them (an
+            iterator of events cannot be read twice)."""
+            found: Context | None = None if state is None else state[0]
+            if found is None:
+                return evaluate_checked(rules, lead, now)
+            return evaluate_checked(rules, lead, now, found.events_read())
 
         keys_tried = tuple(
             (*spellings(name.parts[0]), ast.normalize_name(name.parts[0].text))

@@ -24,6 +24,7 @@ from ...result import (
     Evidence,
     StageOutcome,
     Undecided,
+    snapshot,
 )
 from ...runtime.values import MISSING
 from ..reference import Outcome
@@ -37,6 +38,8 @@ from .runtime import SLOW, Medium, Replay
 # the same objects by setting the slots directly (no converters or validators are involved).
 
 _new = object.__new__
+#: Values evidence holds as they are (the rest go through result.snapshot, as Evidence does).
+_PLAIN = frozenset({str, bool, type(None)})
 
 
 def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
@@ -52,7 +55,7 @@ def evidence(name: str, value: Any) -> Evidence:
     """``Evidence(name, value)``."""
     made: Evidence = _new(Evidence)
     _EV_NAME(made, name)
-    _EV_VALUE(made, value)
+    _EV_VALUE(made, value if value.__class__ in _PLAIN else snapshot(value))
     _EV_EVENTS(made, ())
     _EV_IS_EVENT(made, False)
     return made

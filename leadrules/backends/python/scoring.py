@@ -156,6 +156,7 @@ class ScoreGenerator(Generator):
         # converter foresaw), the reference evaluator scores it, turning such failures into
         # undecided rules and warnings. `_raw=True` lets the failure through (for tests).
         with c.block("def _score(lead, now, _raw=False):"):
+            c("S = None")
             c("try:")
             c.depth += 1
             self.read_slots()
@@ -217,7 +218,7 @@ class ScoreGenerator(Generator):
             with c.block("except Exception:"):
                 c("if _raw:")
                 c("    raise")
-                c("return _reference(lead, now)")
+                c("return _reference(lead, now, S)")  # with the events it read, if any
 
     def limit(self, value: Decimal) -> str:
         """A group's limit: an int where whole points are added as ints and the reference's

@@ -101,6 +101,24 @@ class SqlBackend:
     def unsupported(self, rules: CheckedRules) -> tuple[Diagnostic, ...]:
         return ()
 
+    def accepts(self, lead: Any) -> bool:
+        """Whether ``score`` takes ``lead``: a dict of values a table column holds as they
+            are (see :func:`.engine.table_value`), its ``events`` a list of such dicts with one type
+        of value per key (an events table's column)."""
+        from .engine import table_value
+
+        if not isinstance(lead, dict) or not _distinct_columns(lead):
+            return False
+        for key, value in lead.items():
+            if not isinstance(key, str) or not table_value(key):
+                return False
+            if key == "events":
+                if not isinstance(value, list) or not _event_table(value):
+                    return False
+            elif not table_value(value):
+                return False
+        return True
+
     def compile(self, rules: CheckedRules) -> DuckDBScorer:
         return DuckDBScorer(rules)
 
@@ -120,6 +138,28 @@ class DuckDBScorer:
 
         for row in score_dicts(self.rules, list(leads), now):
             yield result_of_row(self.rules, row, now)
+
+
+def _distinct_columns(record: dict[Any, Any]) -> bool:
+    """Whether a dict's keys name distinct columns (a database's names ignore case)."""
+    names = [str(key).lower() for key in record]
+    return len(set(names)) == len(names) and "__leadrules_id" not in names
+
+
+def _event_table(events: list[Any]) -> bool:
+    """Whether events (dicts) make a table: values a column holds, one type per key."""
+    from .engine import table_value
+
+    kinds: dict[str, type] = {}
+    for event in events:
+        if not isinstance(event, dict) or not _distinct_columns(event):
+            return False
+        for key, value in event.items():
+            if not isinstance(key, str) or not table_value(key) or not table_value(value):
+                return False
+            if value is not None and kinds.setdefault(key, type(value)) is not type(value):
+                return False
+    return True
 
 
 BACKEND = SqlBackend()

@@ -10,11 +10,12 @@ columns or an event's details — is the :class:`Scope`'s business.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal, localcontext
 from typing import Protocol
 
 from ...lang import ast
 from ...lang.visitor import Visitor
+from ...runtime.numbers import NUMBER_LIMIT, NUMBER_PLACES
 from ...runtime.values import fold, to_text
 from . import build as b
 from .build import E
@@ -24,6 +25,7 @@ __all__ = ["Scope", "Truth", "Value", "literal_day", "literal_us"]
 
 UTC = dt.timezone.utc
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+_QUANTUM = Decimal(1).scaleb(-NUMBER_PLACES)
 
 
 class Value(Protocol):
@@ -187,9 +189,7 @@ def compare(value: Value, op: str, literal: ast.Value) -> E:
     if isinstance(literal, bool):
         return b.compare(op, value.truth(), b.true() if literal else b.false())
     if isinstance(literal, Decimal):
-        return b.compare(
-            op, value.number(), b.cast(b.text(format(literal, "f")), "DECIMAL(38, 12)")
-        )
+        return compare_number(op, value.number(), literal)
     if isinstance(literal, dt.datetime):
         return b.compare(op, value.instant(), b.number(literal_us(literal)))
     if isinstance(literal, dt.date):
@@ -197,6 +197,30 @@ def compare(value: Value, op: str, literal: ast.Value) -> E:
     if isinstance(literal, str):
         return b.compare(op, value.text(), b.text(fold(literal)))
     raise AssertionError(f"the checker lets no {type(literal).__name__} be compared")
+
+
+def compare_number(op: str, number: E, literal: Decimal) -> E:
+    """``number OP literal`` for a number read from a lead (12 places, below 10**26: what
+    DECIMAL(38, 12) holds) and any number a rule may hold (docs/language.md, Limits): one
+    that DECIMAL(38, 12) cannot hold is compared exactly all the same, never rounded."""
+    if abs(literal) >= NUMBER_LIMIT:  # beyond every number read: decided, unless missing
+        below = literal > 0
+        truth = {"=": False, "!=": True, "<": below, "<=": below, ">": not below}.get(op, not below)
+        return b.compare("=" if truth else "!=", number, number)  # NULL when missing
+    with localcontext() as exact:
+        exact.prec = 60
+        floor = literal.quantize(_QUANTUM, rounding=ROUND_FLOOR)
+        if floor == literal:
+            return b.compare(op, number, _decimal(literal))
+        if op in ("=", "!="):  # no number read has more than 12 places: never equal
+            return b.compare("!=" if op == "=" else "=", number, number)
+        if op in (">", ">="):  # no number read lies between floor and literal
+            return b.compare(">", number, _decimal(floor))
+        return b.compare("<", number, _decimal(floor + _QUANTUM))
+
+
+def _decimal(value: Decimal) -> E:
+    return b.cast(b.text(format(value, "f")), "DECIMAL(38, 12)")
 
 
 def in_window(

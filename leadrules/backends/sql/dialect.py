@@ -71,6 +71,10 @@ class Dialect:
         """Whether ``value`` contains a match of an RE2 ``pattern``."""
         raise NotImplementedError
 
+    def prefix(self, value: E, count: int) -> E:
+        """The first ``count`` characters (code points) of text, as ``text[:count]``."""
+        raise NotImplementedError
+
     def groups(self, value: E, pattern: str, names: Sequence[str]) -> E:
         """The groups of a full match of ``pattern`` (as an opaque value for :meth:`group`)."""
         raise NotImplementedError
@@ -175,6 +179,9 @@ class DuckDB(Dialect):
         if ignore_case:
             args.append(b.text("i"))
         return b.call("regexp_matches", *args)
+
+    def prefix(self, value: E, count: int) -> E:
+        return b.call("left", value, b.number(count))  # counts code points, as Python does
 
     def groups(self, value: E, pattern: str, names: Sequence[str]) -> E:
         return b.call(

@@ -95,6 +95,7 @@ def build_query(
     events: duckdb.DuckDBPyRelation | None,
     events_name: str | None,
     events_id: str | None,
+    missing_names: bool = False,
 ) -> str:
     from sqlglot import exp
 
@@ -108,6 +109,7 @@ def build_query(
         _table(events) if events is not None else None,
         exp.to_table(events_name, quoted=True) if events_name else None,
         events_id,
+        missing_names=missing_names,
     )
     return query.build().sql(dialect="duckdb")
 
@@ -121,8 +123,11 @@ def score_duckdb(
     id: str = "id",
     events_id: str | None = None,
     connection: duckdb.DuckDBPyConnection | None = None,
+    missing_names: bool = False,
 ) -> duckdb.DuckDBPyRelation:
-    """The scored leads, one row per lead (see docs/sql.md for the columns)."""
+    """The scored leads, one row per lead (see docs/sql.md for the columns).
+    ``missing_names``: a name no column has is missing in every lead (as the Python engines
+    read a dict without the key) rather than an error."""
     con = connection if connection is not None else connect()
     leads_rel = relation_of(leads, con, "leads")
     leads_name = f"__leadrules_leads_{next(_COUNTER)}"
@@ -132,7 +137,9 @@ def score_duckdb(
         events_rel = relation_of(events, con, "events")
         events_name = f"__leadrules_events_{next(_COUNTER)}"
         events_rel.create_view(events_name, replace=True)
-    sql = build_query(rules, leads_rel, leads_name, now, id, events_rel, events_name, events_id)
+    sql = build_query(
+        rules, leads_rel, leads_name, now, id, events_rel, events_name, events_id, missing_names
+    )
     return con.sql(sql)
 
 
@@ -176,6 +183,28 @@ _PY_TYPES: list[tuple[type, str]] = [
     (dt.datetime, "TIMESTAMPTZ"),
     (dt.date, "DATE"),
 ]
+
+
+#: The whole numbers a HUGEINT column holds.
+_HUGEINT = 2**127
+
+
+def table_value(value: Any) -> bool:
+    """Whether a column of :data:`_PY_TYPES` holds ``value`` as it is: None, or one of those
+    types exactly, a whole number within HUGEINT, text of Unicode scalar values, a decimal
+    DECIMAL(38, 12) reads, a date or time DuckDB's range has."""
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is int:
+        return bool(-_HUGEINT <= value < _HUGEINT)
+    if kind is str:
+        return not any("\ud800" <= ch <= "\udfff" for ch in value)
+    if kind is Decimal:
+        return bool(value.is_finite() and (value.is_zero() or value.adjusted() < 26))
+    if kind in (dt.datetime, dt.date):
+        return bool(dt.date(1, 1, 2) <= (value.date() if kind is dt.datetime else value))
+    return kind in (bool, float)
 
 
 def _sql_type(key: str, values: list[Any]) -> str:
@@ -260,6 +289,7 @@ def score_dicts(rules: CheckedRules, leads: list[Any], now: dt.datetime) -> list
         id="__leadrules_id",
         events_id="__leadrules_id",
         connection=con,
+        missing_names=True,  # a dict without a key: the name is missing, as in Python
     )
     names_out = relation.columns
     return [dict(zip(names_out, row, strict=True)) for row in relation.fetchall()]

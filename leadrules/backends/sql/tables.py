@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from ...backends.semantics import subtract
 from ...lang import ast
+from ...runtime.regex import MAX_MATCH_TEXT
 from . import build as b
 from .build import E
 from .columns import Column, Kind
@@ -239,7 +240,9 @@ class BoundValue:
 
     def matches(self, pattern: str, ignore_case: bool) -> E:
         text = self._keep(self.reader.matchable(self.raw, self.kind, self._stripped()), "mt")
-        return self.reader.d.search(text, pattern, ignore_case)
+        # A pattern reads the first MAX_MATCH_TEXT characters of a value, as in Python.
+        d = self.reader.d
+        return d.search(d.prefix(text, MAX_MATCH_TEXT), pattern, ignore_case)
 
     def truth(self) -> E:
         parts = self._parts(number=True, instant=True)

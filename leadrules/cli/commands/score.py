@@ -17,6 +17,7 @@ import click
 from ...backends.sql.dialect import Unsupported
 from ...ruleset import RuleSet
 from ..base import (
+    ESCAPED_NOTE,
     EXIT_FINDINGS,
     EXIT_OK,
     NotFound,
@@ -25,6 +26,7 @@ from ..base import (
     debugging,
     echo_err,
     load_rules,
+    writable,
 )
 from ..findings import Findings, file_summary
 from ..leadfile import LeadFile
@@ -195,8 +197,14 @@ def score(
     if lead_file.id_field is not None:
         kept = [h for h in kept if h != lead_file.id_field]
     stdout = sys.stdout
+    where = [""]  # the record being written
 
     def write(text: str) -> None:
+        text, escaped = writable(text, stdout)
+        if escaped:
+            lead_file.reporter.note(
+                where[0], ESCAPED_NOTE.format(encoding=stdout.encoding or "utf-8")
+            )
         stdout.write(text + "\n")
 
     writer = make_writer(
@@ -215,11 +223,21 @@ def score(
         for scored in lead_file.scored(ruleset, moment, debug, explain):
             item, result = scored.item, scored.result
             bar.step()
-            findings.observe(item.data, result, scored.groups)
-            if result is None:
+            try:
+                findings.observe(item.data, result, scored.groups)
+                if result is None:
+                    continue
+                values = [lead_file.field(item, header) for header in kept]
+                where[0] = item.where
+                writer.lead(lead_file.label(item), item.where, result, values)
+            except Exception as exc:  # one record must never stop the rest of the file
+                if debug:
+                    raise
+                lead_file.reporter.skip(
+                    item.where,
+                    f"could not be written (internal error {type(exc).__name__}: {exc})",
+                )
                 continue
-            values = [lead_file.field(item, header) for header in kept]
-            writer.lead(lead_file.label(item), item.where, result, values)
             tally.add(result)
         stdout.flush()
     skipped = lead_file.reporter.skipped
@@ -327,6 +345,10 @@ def explain(
     text = result.explain().rstrip("\n")
     use_color = color_wanted(color, sys.stdout)
     header = f"Lead {lead_file.label(found)} ({found.where}), scored at {moment.isoformat()}"
+    text, escaped = writable(text, sys.stdout)
+    header, _ = writable(header, sys.stdout)
+    if escaped:
+        echo_err(f"{found.where}: warning: " + ESCAPED_NOTE.format(encoding=sys.stdout.encoding))
     if use_color:
         click.echo(click.style(header, bold=True), color=True)
         click.echo(colorize(text), color=True)
