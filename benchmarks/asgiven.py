@@ -315,10 +315,11 @@ CSV_HEADER = (
     "Annual Revenue",
 )
 #: The rules for the export: the fields rules and two event rules (the events file).
-CLI_RULES = (
-    FIELDS_RULES.replace("\nMQL at 50", '\n+15 when visited pricing page within 30 days as "Pricing page"\n'
-    '+5 per opened email within 90 days, up to 15 as "Opened emails"\n\nMQL at 50')
-)  # fmt: skip
+_EVENT_LINES = (
+    '+15 when visited pricing page within 30 days as "Pricing page"\n'
+    '+5 per opened email within 90 days, up to 15 as "Opened emails"\n'
+)
+CLI_RULES = FIELDS_RULES.replace("\nMQL at 50", "\n" + _EVENT_LINES + "\nMQL at 50")
 assert CLI_RULES != FIELDS_RULES
 
 

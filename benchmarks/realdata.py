@@ -46,11 +46,11 @@ def hand(name: str, function: Callable[[Any], Output]) -> Contender:
 
 def evaluating(name: str, rules: leadrules.RuleSet, read: str) -> Contender:
     """``rules.evaluate`` reading score and stage (``read="score"``) or also every
-    contribution (``read="contributions"``)."""
+    contribution (``read="all"``)."""
     evaluate = rules.evaluate
 
     def run(leads: list[Any]) -> None:
-        if read == "contributions":
+        if read == "all":
             for lead in leads:
                 result = evaluate(lead, NOW)
                 result.score, result.stage, result.contributions  # noqa: B018
@@ -93,7 +93,7 @@ def fields(n: int, rounds: int) -> dict[str, Contender]:
         group = [
             hand(f"{variant}: hand-written + fired list", by_hand),
             evaluating(f"{variant}: leadrules compiled", compiled, "score"),
-            evaluating(f"{variant}: leadrules compiled, contributions read", compiled, "contributions"),
+            evaluating(f"{variant}: leadrules compiled, contributions read", compiled, "all"),
             evaluating(f"{variant}: leadrules reference", reference, "score"),
         ]  # fmt: skip
         measure(group, leads, rounds, expected, _same)
@@ -114,9 +114,10 @@ def fields(n: int, rounds: int) -> dict[str, Contender]:
         )
     print("\n### Targets (fields)\n")
     for variant in ("ints", "floats"):
-        ratio = found[f"{variant}: leadrules compiled"].per_item / found[
-            f"{variant}: hand-written + fired list"
-        ].per_item
+        ratio = (
+            found[f"{variant}: leadrules compiled"].per_item
+            / found[f"{variant}: hand-written + fired list"].per_item
+        )
         print(
             f"- {variant}: compiled {ratio:.2f}x hand-written + fired list (target 1.5x: "
             f"{'met' if ratio <= 1.5 else 'missed'}; issue 7's 1.25x: "
@@ -131,9 +132,9 @@ def fields(n: int, rounds: int) -> dict[str, Contender]:
             f"(target 3x: {'met' if ratio <= 3 else 'missed'})"
         )
     text_ratio = found["text: leadrules compiled"].per_item / typed.per_item
-    floats_ratio = found["text: leadrules compiled"].per_item / found[
-        "floats: leadrules compiled"
-    ].per_item
+    floats_ratio = (
+        found["text: leadrules compiled"].per_item / found["floats: leadrules compiled"].per_item
+    )
     print(
         f"- text: compiled {text_ratio:.2f}x the ints variant, {floats_ratio:.2f}x the floats "
         f"variant (target 3x of the typed variant: {'met' if text_ratio <= 3 else 'missed'})"
@@ -163,7 +164,7 @@ def events(n: int, rounds: int) -> None:
         evaluating(
             "leadrules compiled, contributions read",
             leadrules.compile(asgiven.EVENT_RULES),
-            "contributions",
+            "all",
         ),
         evaluating(
             "leadrules reference",
@@ -186,9 +187,10 @@ def events(n: int, rounds: int) -> None:
 
 @contextlib.contextmanager
 def _redirected(path: Path) -> Iterator[None]:
-    with open(path, "w", encoding="utf-8", newline="") as out, open(
-        path.with_suffix(".err"), "w", encoding="utf-8"
-    ) as err:
+    with (
+        open(path, "w", encoding="utf-8", newline="") as out,
+        open(path.with_suffix(".err"), "w", encoding="utf-8") as err,
+    ):
         old = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
         try:
@@ -239,7 +241,8 @@ def cli(n: int, rounds: int) -> None:
             f"({size:.0f} MB); `events.csv`: {count:,} events of a fifth of the leads.\n"
         )
         now = NOW.isoformat()
-        base = ["score", str(rules_path), str(leads_path), "--events", str(events_path), "--now", now]
+        base = ["score", str(rules_path), str(leads_path), "--events", str(events_path)]
+        base += ["--now", now]
         outputs = {name: directory / f"out-{name}.txt" for name in ("csv", "jsonl", "table")}
         rules = leadrules.compile(asgiven.CLI_RULES)
         rows = _rows_with_events(leads_path, events_path)
