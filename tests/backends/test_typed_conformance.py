@@ -95,7 +95,7 @@ def number_values(draw: st.DrawFn, threshold: str) -> Any:
     return draw(st.sampled_from(ODD_NUMBERS))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), threshold=st.sampled_from(THRESHOLDS), op=st.sampled_from(OPS))
 def test_number_comparisons_on_floats_and_text_are_the_references(
     backend: str, data: st.DataObject, threshold: str, op: str
@@ -110,7 +110,9 @@ def test_number_comparisons_on_floats_and_text_are_the_references(
         f"MQL at 5 when budget {op} {threshold}\n"
     )
     reference, other = pair(source, backend)
-    for _ in range(3):
+    # More than 8 leads a rule set: the explanation code of a rule is generated once its
+    # memo has missed 8 times (before, the reference's code decides it).
+    for _ in range(12):
         value = data.draw(number_values(threshold))
         plan = data.draw(st.sampled_from(["pro", "free", "Pro ", "", None]))
         lead = {"budget": value, "plan": plan}

@@ -311,6 +311,17 @@ class Generator(Visitor[[Env, int], None]):
             branches.append((f"{v} is _M", [f"t, x = _xeo(X, {node_name})"]))
         if fast is not None:
             branches.append((fast[0], [f"t = {fast[1]}", usual]))
+            number = self.fast.visit(node, "q", "w")
+            guard = self.float_guard(node, slot, "q")
+            if number is not None and number[0] == "int" and guard is not None:
+                # Floats and number text (typed.number_value), as the scoring decides them;
+                # the evidence is the value as the lead has it, as the medium test gives.
+                branches.append(
+                    (
+                        f"(q := _numq({v})) is not None and (q.__class__ is int or ({guard}))",
+                        [f"t = {number[1]}", usual],
+                    )
+                )
         if fast is None or fast[0] != "True":
             branches.append(("True", [rare]))
         for i, (condition, body) in enumerate(branches):
@@ -353,7 +364,7 @@ class Generator(Visitor[[Env, int], None]):
             expression = f"_evf(S, {env.line}, {node_name}) if {v} is _M else {expression}"
         return expression
 
-    def float_guard(self, node: Leaf, slot: int) -> str | None:
+    def float_guard(self, node: Leaf, slot: int, q: str | None = None) -> str | None:
         """The condition under which ``qS``, a float, decides a number test as the
         reference would: outside the band of each of the test's numbers (typed.band)."""
         if isinstance(node, ast.Compare):
@@ -364,7 +375,7 @@ class Generator(Visitor[[Env, int], None]):
             numbers = list(node.values.items)
         else:
             return None
-        q = f"q{slot}"
+        q = q or f"q{slot}"
         parts = [f"{q}.__class__ is float"]
         for number in numbers:
             found = band(number) if isinstance(number, Decimal) else None
