@@ -5,8 +5,10 @@ runs every contender once, in a rotated order) and the table shows the median ro
 is timed, each contender's output (score and stage, and the fired rules where it gives them) is
 checked equal to the hand-written baseline's, lead by lead.
 
-Sections: throughput on the issue-7 workload; compile time of a 1,000-rule file, broken down;
-an events workload (100 events per lead, 6 event rules); resident memory over
+Sections: throughput on the issue-7 workload; the fields workload with ints, floats and text
+values, and every contribution read; compile time of a 1,000-rule file, broken down; an events
+workload (0 to 50 events per lead, ISO text and ``datetime`` times, 6 event rules);
+``leadrules score`` on a 500,000-row CRM export with an events file; resident memory over
 ``evaluate_many`` on a million generated leads. See docs/performance.md.
 """
 
@@ -29,8 +31,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+import realdata  # noqa: E402
 import workload  # noqa: E402
 from peers import PEERS  # noqa: E402
+from timing import PASS_SECONDS, Contender, timed  # noqa: E402
 
 import leadrules  # noqa: E402
 from leadrules.backends.python import compile_scorer  # noqa: E402
@@ -38,9 +42,6 @@ from leadrules.lang.checker import check  # noqa: E402
 from leadrules.lang.parser import parse  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.timezone.utc)
-#: A contender slower than this per pass is timed on the first leads only (its rate in leads
-#: per second is what the table compares), so that the whole run stays within minutes.
-PASS_SECONDS = 2.0
 
 
 def version(distribution: str) -> str:
@@ -75,26 +76,6 @@ def machine() -> list[str]:
 # ----------------------------------------------------------------------------- contenders
 
 Output = tuple[Any, Any, Any]
-
-
-class Contender:
-    def __init__(
-        self,
-        name: str,
-        run: Callable[[list[Any]], None],
-        outputs: Callable[[list[Any]], list[Output]],
-        fired: bool,
-    ) -> None:
-        self.name = name
-        self.run = run  # scores every lead of a list (what is timed)
-        self.outputs = outputs  # (score, stage, fired labels or None) per lead, for the check
-        self.fired = fired  # whether it reports which rules fired
-        self.count = 0
-        self.times: list[float] = []
-
-    @property
-    def per_lead(self) -> float:
-        return statistics.median(self.times) / self.count
 
 
 def leadrules_contenders() -> list[Contender]:
@@ -181,13 +162,6 @@ def check_outputs(contender: Contender, leads: list[Any], expected: list[Output]
                 f"{contender.name} disagrees with the hand-written baseline on lead {i}:\n"
                 f"  lead {leads[i]!r}\n  expected {want!r}\n  got      {have!r}"
             )
-
-
-def timed(function: Callable[[], Any]) -> float:
-    gc.collect()
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
 
 
 def throughput(n: int, rounds: int, with_peers: bool) -> list[Contender]:
@@ -285,34 +259,6 @@ def compile_time(rules: int, repeats: int) -> None:
     print(f"\n- target: compile a 1,000-rule file in under 200 ms: {verdict}")
 
 
-# ----------------------------------------------------------------------------- events
-
-
-def events(n: int, rounds: int) -> None:
-    print(f"\n## Events: {n:,} leads with 100 events each, 6 event rules, median of {rounds}\n")
-    leads = workload.make_event_leads(n)
-    backends = {
-        name: leadrules.compile(workload.EVENT_RULES, backend=name)
-        for name in ("compiled", "reference")
-    }
-    want = [backends["reference"].evaluate(lead, workload.EVENT_NOW) for lead in leads]
-    got = [backends["compiled"].evaluate(lead, workload.EVENT_NOW) for lead in leads]
-    if [r.to_dict() for r in want] != [r.to_dict() for r in got]:
-        raise SystemExit("the compiled backend disagrees with the reference on the events workload")
-    times: dict[str, list[float]] = {name: [] for name in backends}
-    for _ in range(rounds):
-        for name, rules in backends.items():
-            evaluate = rules.evaluate
-            times[name].append(
-                timed(lambda e=evaluate: [e(lead, workload.EVENT_NOW) for lead in leads])  # type: ignore[misc]
-            )
-    print("| backend | leads/s | µs/lead |")
-    print("|---|---:|---:|")
-    for name, values in times.items():
-        per_lead = statistics.median(values) / n
-        print(f"| leadrules {name} | {1 / per_lead:,.0f} | {per_lead * 1e6:.1f} |")
-
-
 # ----------------------------------------------------------------------------- memory
 
 
@@ -356,22 +302,27 @@ def memory(n: int) -> None:
         print(f"\n- growth, {label}: {growth / 2**20:.1f} MB (target: under 50 MB: {verdict})")
 
 
+SECTIONS = ("throughput", "fields", "compile", "events", "cli", "memory")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a smoke test: fewer leads")
     parser.add_argument("--leads", type=int, help="leads in the throughput workload")
     parser.add_argument("--rounds", type=int, help="interleaved rounds (the median is shown)")
     parser.add_argument("--no-peers", action="store_true", help="leave the peer engines out")
+    parser.add_argument("--cli-rows", type=int, help="rows of the CRM export (500,000)")
+    parser.add_argument("--cli-rounds", type=int, default=3, help="rounds of the CLI section")
     parser.add_argument(
         "--only",
-        choices=["throughput", "compile", "events", "memory"],
+        choices=list(SECTIONS),
         action="append",
         help="run only these sections (repeatable)",
     )
     args = parser.parse_args(argv)
     n = args.leads or (5_000 if args.quick else 100_000)
     rounds = args.rounds or (3 if args.quick else 5)
-    sections = set(args.only or ["throughput", "compile", "events", "memory"])
+    sections = set(args.only or SECTIONS)
     print("# leadrules benchmark" + (" (--quick)" if args.quick else ""))
     print()
     for line in machine():
@@ -380,8 +331,12 @@ def main(argv: list[str] | None = None) -> None:
         targets(throughput(n, rounds, not args.no_peers))
     if "compile" in sections:
         compile_time(1000, 3 if args.quick else 5)
+    if "fields" in sections:
+        realdata.fields(n, rounds)
     if "events" in sections:
-        events(100 if args.quick else 1_000, rounds)
+        realdata.events(200 if args.quick else 2_000, rounds)
+    if "cli" in sections:
+        realdata.cli(args.cli_rows or (10_000 if args.quick else 500_000), args.cli_rounds)
     if "memory" in sections:
         memory(100_000 if args.quick else 1_000_000)
 

@@ -111,6 +111,10 @@ def parse_date_text(text: str, dayfirst: bool = False) -> dt.datetime | float | 
     ASCII is in no form (so that no case folding can make a month name of other letters)."""
     if not text.isascii():
         return None
+    if len(text) >= 10 and text[4] == "-":
+        quick = _iso_quick(text)
+        if quick is not None:
+            return quick
     folded = text.lower()
     for pattern in (_ISO, _DAY_MONTH, _MONTH_DAY):
         match = pattern.fullmatch(folded)
@@ -130,6 +134,39 @@ def parse_date_text(text: str, dayfirst: bool = False) -> dt.datetime | float | 
     if _EPOCH.fullmatch(folded):
         return float(folded)
     return None
+
+
+#: The common ISO forms (a subset of :data:`_ISO`'s): ``YYYY-MM-DD``, then optionally ``T``
+#: (or ``t``, or one space), ``HH:MM``, ``:SS``, a fraction of 3 or 6 digits, and ``Z`` or
+#: ``+HH:MM``/``-HH:MM``; with an hour, minute, second and offset in range.
+_QUICK: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ](?:[01][0-9]|2[0-3]):[0-5][0-9]"
+    r"(?::[0-5][0-9](?:\.[0-9]{3}(?:[0-9]{3})?)?)?"
+    r"(?P<zone>[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?)?"
+)
+_ZONES: dict[str | None, dt.tzinfo | None] = {None: UTC, "Z": UTC, "z": UTC}
+
+
+def _iso_quick(text: str) -> dt.datetime | None:
+    """Text in one of the common ISO forms (:data:`_QUICK`) read with ``fromisoformat`` on
+    those forms only: exactly the moment :data:`_ISO` reads from it; None for every other
+    text (which the patterns then read, or find unreadable), and for a day that does not
+    exist."""
+    match = _QUICK.fullmatch(text)
+    if match is None:
+        return None
+    zone_text = match["zone"]
+    zone = _ZONES.get(zone_text)
+    if zone is None:
+        assert zone_text is not None
+        zone = _zone(zone_text)
+        if len(_ZONES) < 64:
+            _ZONES[zone_text] = zone
+    try:
+        naive = dt.datetime.fromisoformat(text if zone_text is None else text[: -len(zone_text)])
+    except ValueError:  # a 30th of February
+        return None
+    return naive.replace(tzinfo=zone)
 
 
 def _same_separators(match: re.Match[str]) -> bool:

@@ -153,6 +153,16 @@ def _keys_of(obj: Any) -> Iterator[tuple[str, Any]]:
                 yield key, ("attr", key)
 
 
+#: The indexes of plain dicts of at most _SHARED_KEYS keys, by their keys in order; at most
+#: _SHARED_ORDERS key orders are kept, then the cache starts afresh.
+_SHARED_KEYS = 256
+_PLAIN_KEYS = frozenset({str})
+_SHARED_ORDERS = 1024
+_SHARED_INDEXES: dict[
+    tuple[Any, ...], tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]
+] = {}
+
+
 class Record:
     """Read-only access to one lead (or one event's properties) by rule names.
 
@@ -170,6 +180,19 @@ class Record:
 
     def _index(self) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
         if self._exact is None or self._normal is None:
+            obj = self.obj
+            keys: tuple[Any, ...] | None = None
+            if type(obj) is dict and len(obj) <= _SHARED_KEYS:
+                # Plain dicts with the same plain-text keys in the same order (the leads of
+                # one file) share one index: it depends on nothing else, and is never changed.
+                keys = tuple(obj)
+                if {*map(type, keys)} <= _PLAIN_KEYS:
+                    shared = _SHARED_INDEXES.get(keys)
+                    if shared is not None:
+                        self._exact, self._normal = shared
+                        return shared
+                else:
+                    keys = None
             exact: dict[str, tuple[str, str]] = {}
             normal: dict[str, tuple[str, str]] = {}
             try:
@@ -183,6 +206,10 @@ class Record:
                 exact.setdefault(key, token)
                 normal.setdefault(normalize_name(key), token)
             self._exact, self._normal = exact, normal
+            if keys is not None and not self.problems:
+                if len(_SHARED_INDEXES) >= _SHARED_ORDERS:
+                    _SHARED_INDEXES.clear()
+                _SHARED_INDEXES[keys] = (exact, normal)
         return self._exact, self._normal
 
     def _read(self, token: tuple[str, str]) -> Any:

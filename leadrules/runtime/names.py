@@ -16,10 +16,23 @@ __all__ = ["NameLike", "PartLike", "normalize_name"]
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
+#: Names already normalised (leads of one source share their keys, events their names): at
+#: most this many are kept, then the cache starts afresh.
+_CACHE_SIZE = 8192
+_NORMAL: dict[str, str] = {}
+
+
 def normalize_name(text: str) -> str:
     """The form names are matched by: case-folded, with runs of spaces, ``_`` and ``-`` made
     one space, and surrounding separators dropped. ``"Company_Size"`` -> ``"company size"``."""
-    return _SEPARATORS.sub(" ", text.casefold()).strip()
+    found = _NORMAL.get(text)
+    if found is None:
+        found = _SEPARATORS.sub(" ", text.casefold()).strip()
+        if len(_NORMAL) >= _CACHE_SIZE:
+            _NORMAL.clear()
+        if text.__class__ is str:  # a str subclass could compare equal but mean otherwise
+            _NORMAL[text] = found
+    return found
 
 
 class PartLike(Protocol):

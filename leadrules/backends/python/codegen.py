@@ -28,6 +28,7 @@ from ...runtime.regex import compile_regex
 from ...runtime.values import fold
 from ..semantics import MAX_UNITS, Unknown
 from .runtime import medium
+from .typed import band
 
 __all__ = ["Generator", "load_source"]
 
@@ -102,10 +103,13 @@ class Env:
         line: str,
         texts: dict[int, str] | None = None,
         ints: dict[int, str] | None = None,
+        bools: dict[int, str] | None = None,
     ) -> None:
         self.line = line  # expression for the current rule's line (for warnings)
         self.texts = texts or {}  # slot -> variable holding its stripped, case-folded text
-        self.ints = ints or {}  # slot -> variable: whether it holds a sensible int
+        # slot -> variable nS: whether qS (see typed.number_value) is an int (exact)
+        self.ints = ints or {}
+        self.bools = bools or {}  # slot -> variable bS: the yes/no of vS, None if uncommon
 
 
 class Generator(Visitor[[Env, int], None]):
@@ -307,6 +311,17 @@ class Generator(Visitor[[Env, int], None]):
             branches.append((f"{v} is _M", [f"t, x = _xeo(X, {node_name})"]))
         if fast is not None:
             branches.append((fast[0], [f"t = {fast[1]}", usual]))
+            number = self.fast.visit(node, "q", "w")
+            guard = self.float_guard(node, slot, "q")
+            if number is not None and number[0] == "int" and guard is not None:
+                # Floats and number text (typed.number_value), as the scoring decides them;
+                # the evidence is the value as the lead has it, as the medium test gives.
+                branches.append(
+                    (
+                        f"(q := _numq({v})) is not None and (q.__class__ is int or ({guard}))",
+                        [f"t = {number[1]}", usual],
+                    )
+                )
         if fast is None or fast[0] != "True":
             branches.append(("True", [rare]))
         for i, (condition, body) in enumerate(branches):
@@ -331,30 +346,79 @@ class Generator(Visitor[[Env, int], None]):
         node_name = self.const(node, "n")
         test = self.const(medium(node, self.dayfirst), "m")
         rare = f"_rare(S, {env.line}, {node_name}, {test}, {v})"
-        fast = self.fast_path(node, v, env.texts.get(slot), env.ints.get(slot))
+        number = env.ints.get(slot)
+        fast = self.fast_path(node, v, env.texts.get(slot), number, env.bools.get(slot))
         if fast is None:
             expression = rare
         elif fast[0] == "True":
             expression = fast[1]
         else:
-            expression = f"{fast[1]} if {fast[0]} else {rare}"
+            floats = self.float_guard(node, slot) if number is not None else None
+            if floats is not None:
+                # A float (or number text) far enough from the rule's numbers: its order
+                # with them is its reading's (see typed.band).
+                expression = f"{fast[1]} if {fast[0]} or ({floats}) else {rare}"
+            else:
+                expression = f"{fast[1]} if {fast[0]} else {rare}"
         if isinstance(node, ast.Fact):  # a name the lead lacks is an event
             expression = f"_evf(S, {env.line}, {node_name}) if {v} is _M else {expression}"
         return expression
 
+    def float_guard(self, node: Leaf, slot: int, q: str | None = None) -> str | None:
+        """The condition under which ``qS``, a float, decides a number test as the
+        reference would: outside the band of each of the test's numbers (typed.band)."""
+        if isinstance(node, ast.Compare):
+            numbers = [node.value]
+        elif isinstance(node, ast.Between):
+            numbers = [node.low, node.high]
+        elif isinstance(node, ast.In):
+            numbers = list(node.values.items)
+        else:
+            return None
+        q = q or f"q{slot}"
+        parts = [f"{q}.__class__ is float"]
+        for number in numbers:
+            found = band(number) if isinstance(number, Decimal) else None
+            if found is None:
+                return None
+            parts.append(f"not ({found[0]!r} <= {q} <= {found[1]!r})")
+        return " and ".join(parts)
+
+    def fast_leaf(
+        self, node: Leaf, v: str, w: str, number: str | None, yes_no: str | None
+    ) -> tuple[str, str] | None:
+        """The fast path's (kind, expression), on the variables set up front where there
+        are: ``qS`` (the number) for a number test, ``bS`` (the yes/no) for a yes/no test."""
+        found = self.fast.visit(node, v, w)
+        if found is None:
+            return None
+        if found[0] == "int" and number is not None:
+            return self.fast.visit(node, "q" + v[1:], w)
+        if found[0] == "bool" and yes_no is not None:
+            return self.fast.visit(node, yes_no, w)
+        return found
+
     def fast_path(
-        self, node: Leaf, v: str, text: str | None, number: str | None = None
+        self,
+        node: Leaf,
+        v: str,
+        text: str | None,
+        number: str | None = None,
+        yes_no: str | None = None,
     ) -> tuple[str, str] | None:
         """(condition, expression): ``t`` inline, for the class of value the test usually
-        meets; None when every value goes to the medium test. ``text``/``number``: variables
-        set up front (the folded text of ``v`` or None; whether ``v`` is a sensible int)."""
-        found = self.fast.visit(node, v, text or "w")
+        meets; None when every value goes to the medium test. ``text``/``number``/``yes_no``:
+        variables set up front (the folded text of ``v`` or None; whether ``qS``, its number,
+        is exact; its yes/no, or None)."""
+        found = self.fast_leaf(node, v, text or "w", number, yes_no)
         if found is None:
             return None
         kind, expression = found
         if kind == "always":
             return "True", expression
         if kind == "bool":
+            if yes_no is not None:
+                return f"{yes_no} is not None", expression
             return f"{v}.__class__ is bool", expression
         if kind == "int":
             return number or f"{v}.__class__ is int and {SENSIBLE.format(v=v)}", expression
@@ -394,11 +458,13 @@ class Generator(Visitor[[Env, int], None]):
 
         guards, expression = found
         if isinstance(node, ast.Fact):  # a bare yes/no field
-            v = f"v{self.slots[node.name]}"
+            slot = self.slots[node.name]
+            b = env.bools.get(slot)
+            v = f"v{slot}" if b is None else b
             with c.block(f"if {v} is True:"):
                 for line in then:
                     c(line)
-            with c.block(f"elif {v} is not False:"):
+            with c.block(f"elif {v} is not False:" if b is None else f"elif {b} is None:"):
                 kleene()
             return
         if guards:
@@ -446,8 +512,8 @@ class _FastPaths(Visitor[[str, str], "tuple[str, str] | None"]):
     def visit_presence(self, node: ast.Presence, v: str, w: str) -> tuple[str, str] | None:
         present = (
             f"({v}.__class__ is int or ({v}.strip().casefold() not in _MW "
-            f"if {v}.__class__ is str else "
-            f"{v} is not _M and {v} is not None and not _missing({v})))"
+            f"if {v}.__class__ is str else ({v} == {v} if {v}.__class__ is float else "
+            f"{v} is not _M and {v} is not None and not _missing({v}))))"
         )
         return "always", present if node.present else f"not {present}"
 
@@ -547,15 +613,15 @@ class _PlainForms(Visitor[[Env, int], "tuple[list[str], str] | None"]):
     def leaf(self, node: Leaf, env: Env) -> tuple[list[str], str] | None:
         slot = self.g.slots[node.name]
         v = f"v{slot}"
-        text, number = env.texts.get(slot), env.ints.get(slot)
-        found_leaf = self.g.fast.visit(node, v, text or "w")
+        text, number, yes_no = env.texts.get(slot), env.ints.get(slot), env.bools.get(slot)
+        found_leaf = self.g.fast_leaf(node, v, text or "w", number, yes_no)
         if found_leaf is None:
             return None
         kind, expression = found_leaf
         if kind == "always":
             return [], expression
         if kind == "bool":
-            return [f"{v}.__class__ is bool"], expression
+            return [f"{yes_no} is not None" if yes_no else f"{v}.__class__ is bool"], expression
         if kind == "int" and number is not None:
             return [number], expression
         if kind == "text" and text is not None:

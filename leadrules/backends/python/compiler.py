@@ -55,6 +55,7 @@ from .runtime import (
     path_lookup,
 )
 from .scoring import ScoreGenerator, spellings
+from .typed import YES_NO, number_value, unit_text
 
 __all__ = ["BACKEND", "PythonBackend", "PythonScorer", "compile_scorer"]
 
@@ -187,6 +188,9 @@ class _Compiled:
             _EXPLAIN=self._explain,
             _units=unit_points,
             _missing=is_missing,
+            _numq=number_value,
+            _untext=unit_text,
+            _YN=YES_NO,
         )
         return ns
 

@@ -194,7 +194,15 @@ class ExplainGenerator(Generator):
             c(f"        {total} += o[2]")
             c("else:")
             c.depth += 1
-        c(f"got = X[{id(rule)}]")
+        if fact.has_modifiers:
+            c(f"got = X[{id(rule)}]")
+        else:
+            # Units the scoring counted inline from digits (typed.unit_text): the
+            # reference's own code gives the part; anything else it recorded.
+            c(
+                f"got = _xper(S, {self.const(rule, 'xr')}, {group!r}) if (u := _untext({v})) "
+                f"is not None and {UNITS.format(v='u')} else X[{id(rule)}]"
+            )
         with c.block("if got.__class__ is _xC:"):
             c("C.append(got)")
             c("K.extend(_xrc(got))")

@@ -315,6 +315,7 @@ def explain_names(rules: CheckedRules, slots: Mapping[ast.Name, int]) -> dict[st
     """What the generated explanation code uses by name (besides its own constants)."""
     return {
         "_xrare": explain_rare(rules, slots),
+        "_xper": explain_per(rules, slots),
         "_xeo": event_outcome,
         "_xevs": evidences,
         "_xcontrib": contribution,
@@ -420,6 +421,18 @@ def _replay(state: list[Any], rules: CheckedRules, slots: Mapping[ast.Name, int]
     if found is None:
         found = state[0] = Replay(rules, slots, state[1], state[2], state[3])
     return found
+
+
+def explain_per(
+    rules: CheckedRules, slots: Mapping[ast.Name, int]
+) -> Callable[[list[Any], ast.ScoreRule, str | None], Any]:
+    """``per(S, rule, group)``: a `per` rule's part (a Contribution, an Undecided or None) as
+    the reference's code gives it, for units the scoring counted inline from text."""
+
+    def per(state: list[Any], rule: ast.ScoreRule, group: str | None) -> Any:
+        return _replay(state, rules, slots).per_rule(rule, group, rule.display)
+
+    return per
 
 
 def explain_rare(

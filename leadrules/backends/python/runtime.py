@@ -377,6 +377,7 @@ class FastEventIndex(EventIndex):
         self.by_name: dict[str, list[EventItem]] = {}
         self.dayfirst = dayfirst
         by_name = self.by_name
+        normalised = _normalised
         for position, event in enumerate(self.listed(events, warn)):
             kind = event.__class__
             if kind is dict:
@@ -387,6 +388,11 @@ class FastEventIndex(EventIndex):
                 name, at, props = event.name, event.at, event.properties
             else:
                 name = at = props = ABSENT
+            if at.__class__ is str:
+                # A time as JSON gives it: read as the reference reads it (its quick path
+                # for the common ISO forms); an unreadable one is the reference's to warn of.
+                parsed = to_datetime(at, dayfirst)
+                at = ABSENT if parsed.__class__ is Problem else parsed
             if (
                 name.__class__ is str
                 and at.__class__ is dt.datetime
@@ -398,9 +404,10 @@ class FastEventIndex(EventIndex):
                 if at > now:
                     continue
                 made = _item(name, at, Record(props))
-                bucket = by_name.get(_normalised(name))
+                key = normalised(name)
+                bucket = by_name.get(key)
                 if bucket is None:
-                    by_name[_normalised(name)] = [made]
+                    by_name[key] = [made]
                 else:
                     bucket.append(made)
             else:

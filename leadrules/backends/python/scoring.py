@@ -32,7 +32,9 @@ class _Reads(Visitor[[], "str | None"]):
     number (``"int"``), or neither (None)."""
 
     def visit_compare(self, node: ast.Compare) -> str | None:
-        if isinstance(node.value, str) and not isinstance(node.value, bool):
+        if isinstance(node.value, bool):
+            return "bool"
+        if isinstance(node.value, str):
             return "text"
         return "int" if isinstance(node.value, Decimal) else None
 
@@ -57,8 +59,8 @@ class _Reads(Visitor[[], "str | None"]):
     def visit_presence(self, node: ast.Presence) -> None:
         return None
 
-    def visit_fact(self, node: ast.Fact) -> None:
-        return None
+    def visit_fact(self, node: ast.Fact) -> str | None:
+        return None if node.has_modifiers else "bool"
 
 
 _READS = _Reads()
@@ -130,12 +132,14 @@ class ScoreGenerator(Generator):
                     c(f"v{slot} = _path(d, {self.const(name, 'name')})")
         c(f"V = ({''.join(f'v{slot}, ' for _, slot in names)})")
 
-    def prepared(self) -> tuple[dict[int, str], dict[int, str]]:
-        """The slots read as text, and those read as whole numbers, by the inline tests of
-        the rules: (slot -> variable holding its folded text or None, slot -> variable
-        saying whether it is a sensible int). Both are set once, up front."""
+    def prepared(self) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
+        """The slots read as text, as numbers and as yes/no by the inline tests of the rules:
+        (slot -> variable holding its folded text or None, slot -> variable saying whether
+        ``qS``, its number (typed.number_value), is an exact int, slot -> variable holding
+        its yes/no or None). All are set once, up front."""
         texts: dict[int, str] = {}
         ints: dict[int, str] = {}
+        bools: dict[int, str] = {}
         for rule_cond in self.top_conditions():
             for leaf in leaves(rule_cond):
                 slot = self.slots[leaf.name]
@@ -144,7 +148,9 @@ class ScoreGenerator(Generator):
                     texts.setdefault(slot, f"w{slot}")
                 elif reads == "int":
                     ints.setdefault(slot, f"n{slot}")
-        return texts, ints
+                elif reads == "bool":
+                    bools.setdefault(slot, f"b{slot}")
+        return texts, ints, bools
 
     def top_conditions(self) -> Iterator[ast.Cond]:
         return self.rules.conditions(definitions=False, per=False)
@@ -161,7 +167,7 @@ class ScoreGenerator(Generator):
             c.depth += 1
             self.read_slots()
             c(f"S = [None, lead, now, False{', _NY' * defs}]")
-            texts, ints = self.prepared()
+            texts, ints, bools = self.prepared()
             for slot, w in texts.items():
                 # the folded text; "" when it is missing (blank or a missing word)
                 c(
@@ -169,14 +175,27 @@ class ScoreGenerator(Generator):
                     f"if v{slot}.__class__ is str else None"
                 )
             for slot, n in ints.items():
-                c(f"{n} = v{slot}.__class__ is int and {SENSIBLE.format(v=f'v{slot}')}")
+                # qS: the number (an int when exact, else a float near it), None when the
+                # medium test must decide; nS: whether it is exact (typed.number_value).
+                v = f"v{slot}"
+                c(
+                    f"q{slot} = {v} if {v}.__class__ is int and {SENSIBLE.format(v=v)} "
+                    f"else _numq({v})"
+                )
+                c(f"{n} = q{slot}.__class__ is int")
+            for slot, b in bools.items():
+                v = f"v{slot}"
+                c(
+                    f"{b} = {v} if {v}.__class__ is bool else "
+                    f"(_YN.get({v}) if {v}.__class__ is str else None)"
+                )
             c("score = 0" if self.int_points else "score = _ZERO")
             for item in self.rules.items:
                 if isinstance(item, CheckedGroup):
                     c(f"# group {item.name!r}")
                     c("sub = 0" if self.int_points else "sub = _ZERO")
                     for rule in item.rules:
-                        self.score_rule(rule, item.name, "sub", texts, ints)
+                        self.score_rule(rule, item.name, "sub", texts, ints, bools)
                     c("cl = sub")
                     if item.max is not None:
                         c(f"if cl > {self.limit(item.max)}:")
@@ -186,13 +205,13 @@ class ScoreGenerator(Generator):
                         c(f"    cl = {self.limit(item.min)}")
                     c("score += cl")
                 else:
-                    self.score_rule(item, None, "score", texts, ints)
+                    self.score_rule(item, None, "score", texts, ints, bools)
             c("dq = False")
             for dq in self.rules.disqualifications:
                 c(f"# disqualify, line {dq.span.line}")
-                env = Env(str(dq.span.line), texts, ints)
+                env = Env(str(dq.span.line), texts, ints, bools)
                 self.decide(dq.condition, env, ["dq = True"])
-            self.stage_code(texts, ints)
+            self.stage_code(texts, ints, bools)
             if self.int_points:  # compared with the thresholds as an int: exact, and faster
                 c("if score.__class__ is int:")
                 c("    score = _DECS[score + 512] if -512 <= score < 512 else _Dec(score)")
@@ -234,6 +253,7 @@ class ScoreGenerator(Generator):
         total: str,
         texts: dict[int, str],
         ints: dict[int, str],
+        bools: dict[int, str],
     ) -> None:
         c = self.code
         line = str(rule.span.line)
@@ -246,6 +266,11 @@ class ScoreGenerator(Generator):
                 c(f"if {v}.__class__ is int and {UNITS.format(v=v)}:")
                 c.depth += 1
                 self.per_units(rule, v, total)
+                c.depth -= 1
+                # Units written as plain digits, as a CSV gives them (typed.unit_text).
+                c(f"elif (u := _untext({v})) is not None and {UNITS.format(v='u')}:")
+                c.depth += 1
+                self.per_units(rule, "u", total)
                 c.depth -= 1
                 c("else:")
                 c.depth += 1
@@ -260,7 +285,7 @@ class ScoreGenerator(Generator):
             then = [f"{total} += _decay(S, {line}, {rule_name})"]
         else:
             then = [f"{total} += {self.points(rule.points)}"]
-        self.decide(rule.condition, Env(line, texts, ints), then)
+        self.decide(rule.condition, Env(line, texts, ints, bools), then)
 
     def per_units(self, rule: ast.ScoreRule, v: str, total: str) -> None:
         """A `per` rule on a whole number of units ``v``: the reference's points (the product
@@ -290,7 +315,9 @@ class ScoreGenerator(Generator):
                 c(f"    f = {self.const(cap, 'd')} if f > 0 else {self.const(-cap, 'd')}")
             c(f"{total} += f")
 
-    def stage_code(self, texts: dict[int, str], ints: dict[int, str]) -> None:
+    def stage_code(
+        self, texts: dict[int, str], ints: dict[int, str], bools: dict[int, str]
+    ) -> None:
         c = self.code
         stages = self.rules.stages
         for i, stage in enumerate(stages):
@@ -299,7 +326,7 @@ class ScoreGenerator(Generator):
                 c(f"r{i} = score >= {threshold}")
             else:
                 c(f"# stage {stage.name!r}")
-                env = Env(str(stage.span.line), texts, ints)
+                env = Env(str(stage.span.line), texts, ints, bools)
                 found = self.plain_forms.visit(stage.condition, env, 0)
                 if found is None:
                     self.cond(stage.condition, env)
