@@ -78,9 +78,7 @@ def parse_warning(text: str) -> Parsed:
         return Parsed(f"{found['event']} events", "without a time", None, line, found["index"])
     found = _UNDECIDED.fullmatch(body)
     if found is not None:
-        return Parsed(
-            found["field"], "events not counted", None, line, events=int(found["count"])
-        )
+        return Parsed(found["field"], "events not counted", None, line, events=int(found["count"]))
     found = _UNREADABLE.fullmatch(body)
     if found is not None and not found["field"].startswith("events["):
         return Parsed(

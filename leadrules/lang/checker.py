@@ -313,8 +313,7 @@ class _Checker(Visitor[[bool], ast.Cond]):
                     node.span,
                     "a `where` filter tests the event's own details; it cannot count "
                     "or filter again",
-                    "write the counts and time windows after the event name, "
-                    "outside the `where`",
+                    "write the counts and time windows after the event name, outside the `where`",
                 )
             self.check_name(node.name)
             return node
@@ -558,4 +557,3 @@ def _less(a: Any, b: Any) -> bool:
 def check(file: ast.RuleFile) -> CheckedRules:
     """Check a parsed file; raise RuleCheckError listing every problem found."""
     return _Checker(file).run()
-

@@ -261,6 +261,7 @@ def to_date(value: Any, dayfirst: bool = False) -> dt.date | Problem:
 
 # ------------------------------------------------------------------------------- text, yes/no
 
+
 def fold(text: str) -> str:
     """Text as the language compares it: case and surrounding space ignored (Python's full
     case folding, so ``"STRASSE"`` and ``"Straße"`` fold alike)."""

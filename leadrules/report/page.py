@@ -1,0 +1,171 @@
+"""What a report page is made of, and how a section is added to it.
+
+A page is a list of :class:`Section` objects, each a title and blocks: a :class:`~.charts.Chart`
+(an SVG and its reading in words), a :class:`Table`, a :class:`Paragraph` or a
+:class:`SideBySide` pair of texts. The sections come from *section makers*, functions from the
+:class:`ReportData` (the numbers of the population, of the comparison, the lead histories and
+the file's notes) to a section, or None when they have nothing to say. The built-in makers are
+listed in :data:`SECTIONS` (:mod:`.sections` registers them); a new kind of section is a maker
+registered with :func:`register_section`, which :func:`build_sections` then calls in order::
+
+    from leadrules.report.page import Paragraph, Section, register_section
+
+    def assessment(data):
+        found = data.extras.get("assessment")
+        if found is None:
+            return None
+        return Section("assessment", "Assessment", (Paragraph(found.summary()),))
+
+    register_section("assessment", assessment, after="rules")
+
+Everything a section holds is data: the page (:mod:`.html`) escapes every text of it; only a
+chart's SVG, which matplotlib wrote and escaped, goes in as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from .charts import Chart
+from .comparison import Comparison
+from .history import History
+from .population import Population
+
+__all__ = [
+    "SECTIONS",
+    "Block",
+    "Paragraph",
+    "ReportData",
+    "Section",
+    "SectionMaker",
+    "SideBySide",
+    "Table",
+    "build_sections",
+    "register_section",
+    "unregister_section",
+]
+
+
+@attrs.frozen(slots=True)
+class Table:
+    """Rows of text cells under column headings; ``numeric`` columns are aligned right."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+    numeric: tuple[int, ...] = ()  # indexes of the columns that hold numbers
+    id: str = ""
+    kind: str = "table"
+
+
+@attrs.frozen(slots=True)
+class Paragraph:
+    """A sentence or two."""
+
+    text: str
+    kind: str = "paragraph"
+
+
+@attrs.frozen(slots=True)
+class SideBySide:
+    """Two texts next to each other (a lead's explanation under the old and the new rules)."""
+
+    heading: str
+    left_title: str
+    left: str
+    right_title: str
+    right: str
+    notes: tuple[str, ...] = ()  # lines under the heading
+    kind: str = "side by side"
+
+
+Block = Chart | Table | Paragraph | SideBySide
+
+
+@attrs.frozen(slots=True)
+class Section:
+    """A part of the page: an id (its anchor), a title and its blocks, in order."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+    intro: str = ""
+
+    def charts(self) -> list[Chart]:
+        return [b for b in self.blocks if isinstance(b, Chart)]
+
+
+@attrs.frozen
+class ReportData:
+    """Everything a section maker may draw on.
+
+    ``population``: the numbers of the leads under the rules (under the new rules when two
+    are compared); ``notes``: the file's summary as ``leadrules score --summary-json`` writes
+    it (data warnings by field, unknown names, events, rules fired); ``comparison`` and
+    ``old_population`` when two rule files are compared; ``histories``: (lead id, its history)
+    for the leads asked for; ``extras``: anything a command adds for its own sections."""
+
+    population: Population
+    notes: Mapping[str, Any]
+    now: dt.datetime
+    leads_file: str
+    rules_file: str
+    comparison: Comparison | None = None
+    old_population: Population | None = None
+    old_rules_file: str | None = None
+    histories: tuple[tuple[str, History], ...] = ()
+    extras: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+SectionMaker = Callable[[ReportData], Section | None]
+
+#: The section makers, in page order: (name, maker).
+SECTIONS: list[tuple[str, SectionMaker]] = []
+
+
+_loaded = [False]
+
+
+def _load_builtins() -> None:
+    """The built-in sections registered (once), before any other is placed among them."""
+    if not _loaded[0]:
+        _loaded[0] = True
+        from . import sections  # noqa: F401 - registers the built-in sections
+
+
+def register_section(name: str, maker: SectionMaker, *, after: str | None = None) -> None:
+    """Add a section maker (replacing one of the same name), at the end or right after the
+    maker named ``after``."""
+    _load_builtins()
+    unregister_section(name)
+    if after is None:
+        SECTIONS.append((name, maker))
+        return
+    names = [n for n, _ in SECTIONS]
+    if after not in names:
+        raise ValueError(f"no report section {after!r} (the sections: {', '.join(names)})")
+    SECTIONS.insert(names.index(after) + 1, (name, maker))
+
+
+def unregister_section(name: str) -> None:
+    SECTIONS[:] = [(n, m) for n, m in SECTIONS if n != name]
+
+
+def build_sections(
+    data: ReportData, makers: Sequence[tuple[str, SectionMaker]] | None = None
+) -> list[Section]:
+    """The sections of the page: each maker's (those of :data:`SECTIONS` unless given), in
+    order, leaving out those with nothing to say."""
+    if makers is None:
+        _load_builtins()
+        makers = SECTIONS
+    out = []
+    for _, maker in makers:
+        section = maker(data)
+        if section is not None:
+            out.append(section)
+    return out
