@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -79,6 +80,9 @@ _STYLE = {
 }
 
 
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+
+
 @attrs.frozen(slots=True)
 class Chart:
     """A drawn chart: its id in the page, the SVG, the reading in words under it, and how
@@ -98,7 +102,7 @@ def _svg(figure: Any, canvas_class: Any, chart_id: str) -> str:
     figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     text = buffer.getvalue()
     start = text.find("<svg")
-    svg = text[start:]
+    svg = _METADATA.sub("", text[start:], count=1)  # who made it: the page says so
     # Sized by the page (CSS), drawn at its own proportions.
     return svg.replace("<svg ", f'<svg role="img" aria-label="{chart_id}" ', 1)
 
