@@ -96,27 +96,33 @@ class Distribution:
 
     def merge(self, other: Distribution) -> None:
         """Add every value of ``other`` (another shard of the same population)."""
-        if other.step is not None and (self.step is None or other.step > self.step):
-            self._coarsen(other.step)
-        for value, count in other.counts.items():
-            key = value if self.step is None else _floor_to(value, self.step)
-            self.counts[key] += count
+        if not other.count:
+            return
         self.count += other.count
         self.total += other.total
         for bound in (other.low, other.high):
             if bound is not None:
                 self.low = bound if self.low is None else min(self.low, bound)
                 self.high = bound if self.high is None else max(self.high, bound)
+        if other.step is not None and (self.step is None or not _divides(other.step, self.step)):
+            self._coarsen(other.step)
+        for value, count in other.counts.items():
+            key = value if self.step is None else _floor_to(value, self.step)
+            self.counts[key] += count
         if len(self.counts) > self.max_distinct:
             self._coarsen()
 
-    def _coarsen(self, at_least: Decimal | None = None) -> None:
+    def _coarsen(self, multiple_of: Decimal | None = None) -> None:
+        """Count in a wider step: a whole number of the step used so far (and of
+        ``multiple_of``), so that every value already counted stays in the step holding it."""
         assert self.low is not None and self.high is not None
         step = nice_width(self.high - self.low, max(1, self.max_distinct // 4))
         if self.step is not None and step <= self.step:
-            step = nice_width(self.step * 2, 1)
-        if at_least is not None and step < at_least:
-            step = at_least
+            step = _larger(self.step)
+        if multiple_of is not None and step < multiple_of:
+            step = multiple_of
+        while not all(_divides(s, step) for s in (self.step, multiple_of) if s is not None):
+            step = _larger(step)
         counts: Counter[Decimal] = Counter()
         for value, count in self.counts.items():
             counts[_floor_to(value, step)] += count
@@ -168,14 +174,23 @@ class Distribution:
         width = nice_width(span, target) if span > 0 else Decimal(1)
         if self.step is not None and width < self.step:
             width = self.step
-        if self.step is not None:
-            # A width that is a whole number of steps, so that no step is split by a bin.
-            while (width / self.step) % 1 != 0:
-                width = nice_width(width * 2, 1)
-        # The bins start at a multiple of the width: one more may be needed at the end.
-        while (_floor_to(self.high, width) - _floor_to(self.low, width)) / width >= target + 1:
-            width = nice_width(width * 2, 1)
+        # A whole number of steps (no step split by a bin), and the bins start at a multiple of
+        # the width, so one more may be needed at the end.
+        while (self.step is not None and not _divides(self.step, width)) or (
+            _floor_to(self.high, width) - _floor_to(self.low, width)
+        ) / width >= target + 1:
+            width = _larger(width)
         return width
+
+
+def _divides(step: Decimal, width: Decimal) -> bool:
+    """``width`` is a whole number of ``step``."""
+    return (width / step) % 1 == 0
+
+
+def _larger(width: Decimal) -> Decimal:
+    """The next round width above ``width`` (1 -> 2 -> 5 -> 10 ...)."""
+    return nice_width(width * 2, 1)
 
 
 def _smaller(width: Decimal) -> Decimal:
