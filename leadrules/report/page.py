@@ -59,6 +59,7 @@ class Table:
     caption: str = ""
     numeric: tuple[int, ...] = ()  # indexes of the columns that hold numbers
     id: str = ""
+    highlight: tuple[tuple[int, int], ...] = ()  # (row, column) of the cells to bring out
     kind: str = "table"
 
 

@@ -414,9 +414,15 @@ def comparison_section(data: ReportData) -> Section | None:
     )
     header = ("old \\ new", *comparison.columns, "total")
     rows = []
-    for row in comparison.rows:
+    highlight = []
+    moves = []
+    for r, row in enumerate(comparison.rows):
         counts = [comparison.matrix[(row, col)] for col in comparison.columns]
         rows.append((row, *(f"{n:,}" for n in counts), f"{sum(counts):,}"))
+        for c, col in enumerate(comparison.columns):
+            if col != row and comparison.matrix[(row, col)]:
+                highlight.append((r, c + 1))
+                moves.append((comparison.matrix[(row, col)], f"{row} -> {col}"))
     totals = [sum(comparison.matrix[(r, c)] for r in comparison.rows) for c in comparison.columns]
     rows.append(("total", *(f"{n:,}" for n in totals), f"{comparison.leads:,}"))
     blocks.append(
@@ -427,8 +433,18 @@ def comparison_section(data: ReportData) -> Section | None:
             "the new",
             numeric=tuple(range(1, len(header))),
             id="transitions",
+            highlight=tuple(highlight),
         )
     )
+    if moves:
+        moves.sort(key=lambda m: (-m[0], m[1]))
+        blocks.append(
+            Paragraph(
+                f"{_n(sum(n for n, _ in moves), 'lead')} change stage: "
+                + ", ".join(f"{n:,} {move}" for n, move in moves)
+                + "."
+            )
+        )
     if stats is not None and moved:
         shifts = comparison.shifts
         bins = shifts.bins(20, [Decimal(0)])

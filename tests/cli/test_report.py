@@ -74,6 +74,19 @@ def test_comparing_two_rule_files_shows_what_diff_shows(tmp_path: Path) -> None:
                 "score_change"):
         assert comparison[key] == expected[key], key
     assert [m["id"] for m in comparison["movers"]] == [m["id"] for m in expected["movers"]]
+    # the leads that change stage, said in words and brought out in the matrix (diff: 2 MQL
+    # leads become SQL, 1 falls out of MQL)
+    moves = {
+        (old, new): n
+        for old, row in expected["transitions"].items()
+        for new, n in row.items()
+        if old != new and n
+    }
+    assert moves == {("MQL", "SQL"): 2, ("MQL", "(no stage)"): 1}
+    assert "3 leads change stage: 2 MQL -&gt; SQL, 1 MQL -&gt; (no stage)." in page
+    matrix = re.search(r'<table id="transitions"[^>]*>(.*?)</table>', page, re.DOTALL)
+    assert matrix is not None
+    assert re.findall(r'<td class="num moved">([^<]*)</td>', matrix.group(1)) == ["1", "2"]
     # the same page with --compare
     out = tmp_path / "compare.html"
     again = run("report", PREVIOUS, LEADS, "--compare", B2B, "--now", NOW, "-o", out)
