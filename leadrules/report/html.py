@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .charts import INSTALL_HINT, ReportUnavailable
-from .page import ReportData, Section, build_sections
+from .page import ReportData, Section, build_sections, check_svg
 
 __all__ = ["render_html", "render_report"]
 
@@ -42,7 +42,8 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["svg"] = markupsafe.Markup  # a chart's SVG, written by matplotlib
+    # A chart's SVG, written by matplotlib: the one text that goes in as markup, checked.
+    env.filters["svg"] = lambda chart: markupsafe.Markup(check_svg(chart.svg, chart.id))
     return env
 
 

@@ -1,12 +1,15 @@
-"""What a report page is made of, and how a section is added to it.
+"""What a report page is made of, and how a section is added to it: the report's one extension
+point, kept stable (docs/report.md, "Adding a section", states the contract).
 
-A page is a list of :class:`Section` objects, each a title and blocks: a :class:`~.charts.Chart`
-(an SVG and its reading in words), a :class:`Table`, a :class:`Paragraph` or a
-:class:`SideBySide` pair of texts. The sections come from *section makers*, functions from the
-:class:`ReportData` (the numbers of the population, of the comparison, the lead histories and
-the file's notes) to a section, or None when they have nothing to say. The built-in makers are
-listed in :data:`SECTIONS` (:mod:`.sections` registers them); a new kind of section is a maker
-registered with :func:`register_section`, which :func:`build_sections` then calls in order::
+A page is a list of :class:`Section` objects, each an id (its anchor), a title and blocks: a
+:class:`~.charts.Chart` (an SVG and its reading in words, made by a function of
+:mod:`.charts`), a :class:`Table`, a :class:`Paragraph` or a :class:`SideBySide` pair of
+texts. The sections come from *section makers*, functions from the :class:`ReportData` (the
+numbers of the population, of the comparison, the lead histories, the file's notes and the
+``extras`` a command adds) to a section, or None when they have nothing to say. The built-in
+makers are listed in :data:`SECTIONS` (:mod:`.sections` registers them); a new kind of section
+is a maker registered with :func:`register_section`, which :func:`build_sections` then calls
+in order::
 
     from leadrules.report.page import Paragraph, Section, register_section
 
@@ -19,17 +22,22 @@ registered with :func:`register_section`, which :func:`build_sections` then call
     register_section("assessment", assessment, after="rules")
 
 Everything a section holds is data: the page (:mod:`.html`) escapes every text of it; only a
-chart's SVG, which matplotlib wrote and escaped, goes in as markup.
+chart's SVG, which matplotlib wrote and escaped, goes in as markup, and the page refuses an
+SVG with a script, an event handler or foreign content in it. Two sections with one id, or
+two charts with one id, are refused too (:class:`ReportSectionError`): an anchor or a chart
+would be lost.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from ..errors import LeadRulesError
 from .charts import Chart
 from .comparison import Comparison
 from .history import History
@@ -40,14 +48,21 @@ __all__ = [
     "Block",
     "Paragraph",
     "ReportData",
+    "ReportSectionError",
     "Section",
     "SectionMaker",
     "SideBySide",
     "Table",
     "build_sections",
+    "check_svg",
     "register_section",
     "unregister_section",
 ]
+
+
+class ReportSectionError(LeadRulesError):
+    """A section maker made a section the page cannot hold (an id used twice, a chart that is
+    not a plain SVG)."""
 
 
 @attrs.frozen(slots=True)
@@ -128,20 +143,9 @@ SectionMaker = Callable[[ReportData], Section | None]
 SECTIONS: list[tuple[str, SectionMaker]] = []
 
 
-_loaded = [False]
-
-
-def _load_builtins() -> None:
-    """The built-in sections registered (once), before any other is placed among them."""
-    if not _loaded[0]:
-        _loaded[0] = True
-        from . import sections  # noqa: F401 - registers the built-in sections
-
-
 def register_section(name: str, maker: SectionMaker, *, after: str | None = None) -> None:
     """Add a section maker (replacing one of the same name), at the end or right after the
     maker named ``after``."""
-    _load_builtins()
     unregister_section(name)
     if after is None:
         SECTIONS.append((name, maker))
@@ -160,13 +164,62 @@ def build_sections(
     data: ReportData, makers: Sequence[tuple[str, SectionMaker]] | None = None
 ) -> list[Section]:
     """The sections of the page: each maker's (those of :data:`SECTIONS` unless given), in
-    order, leaving out those with nothing to say."""
+    order, leaving out those with nothing to say. A maker's exception is not caught: a
+    section is never left out silently."""
     if makers is None:
-        _load_builtins()
-        makers = SECTIONS
-    out = []
-    for _, maker in makers:
+        makers = list(SECTIONS)
+    out: list[Section] = []
+    sections: dict[str, str] = {}
+    charts: dict[str, str] = {}
+    for name, maker in makers:
         section = maker(data)
-        if section is not None:
-            out.append(section)
+        if section is None:
+            continue
+        if not isinstance(section, Section):
+            raise ReportSectionError(
+                f"the report section {name!r} made {type(section).__name__}, not a Section"
+            )
+        if section.id in sections:
+            raise ReportSectionError(
+                f"the report sections {sections[section.id]!r} and {name!r} both have the id "
+                f"{section.id!r}: give each section its own"
+            )
+        sections[section.id] = name
+        for chart in section.charts():
+            if chart.id in charts:
+                raise ReportSectionError(
+                    f"the report sections {charts[chart.id]!r} and {name!r} both draw a chart "
+                    f"with the id {chart.id!r}: give each chart its own"
+                )
+            charts[chart.id] = name
+            check_svg(chart.svg, chart.id)
+        out.append(section)
     return out
+
+
+_UNSAFE_SVG = re.compile(
+    r"<\s*(script|foreignobject|iframe|object|embed)\b"  # elements that run or embed
+    r"|<[^>]*\son[a-z]+\s*="  # an event handler, inside a tag
+    r"|<[^>]*(href|src)\s*=\s*[\"']?\s*(javascript|data|https?):",  # a link that runs or fetches
+    re.IGNORECASE,
+)
+
+
+def check_svg(svg: str, chart_id: str) -> str:
+    """``svg`` if it is one plain ``<svg>`` picture, as :mod:`.charts` draws them; else
+    :class:`ReportSectionError` (the page puts a chart's SVG in as markup, unescaped)."""
+    text = svg.strip()
+    if not text.startswith("<svg") or not text.endswith("</svg>"):
+        raise ReportSectionError(f"the chart {chart_id!r} is not an SVG picture")
+    found = _UNSAFE_SVG.search(text)
+    if found is not None:
+        raise ReportSectionError(
+            f"the chart {chart_id!r} has {found.group(0)!r} in its SVG: a chart is drawn by "
+            "leadrules.report.charts, never written by hand"
+        )
+    return svg
+
+
+# The built-in sections, registered in page order (that module imports this one's names, all
+# defined by now).
+from . import sections as _builtin  # noqa: E402, F401

@@ -223,6 +223,7 @@ def groups_section(data: ReportData) -> Section | None:
     if not pop.groups:
         return None
     blocks: list[Any] = []
+    taken: set[str] = set()
     for name, stats in pop.groups.items():
         dist = stats.subtotals
         if not dist.count:
@@ -245,7 +246,7 @@ def groups_section(data: ReportData) -> Section | None:
         reading += ("; " + "; ".join(limits)) if limits else "; it has no limit"
         blocks.append(
             charts.histogram_chart(
-                f"group-{_slug(name)}",
+                _unique(f"group-{_slug(name)}", taken),
                 dist.bins(16, [m.value for m in marks]),
                 reading + ".",
                 marks=marks,
@@ -284,7 +285,17 @@ def _mark(word: str, value: Decimal | None) -> Mark | None:
 
 
 def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "group"
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "x"
+
+
+def _unique(anchor: str, taken: set[str]) -> str:
+    """``anchor``, or ``anchor-2``, ``anchor-3`` ... if two names have the same slug."""
+    found, n = anchor, 1
+    while found in taken:
+        n += 1
+        found = f"{anchor}-{n}"
+    taken.add(found)
+    return found
 
 
 # ----------------------------------------------------------------------------- disqualified
@@ -530,7 +541,9 @@ def history_section(data: ReportData) -> Section | None:
         return None
     blocks: list[Any] = []
     marks = data.population.marks()
+    taken: set[str] = set()
     for lead, history in data.histories:
+        anchor = _unique(f"history-{_slug(lead)}", taken)
         changes = history.changes()
         index = {id(p): i for i, p in enumerate(history.points)}
         changed = [index[id(p)] for p in changes]
@@ -554,7 +567,7 @@ def history_section(data: ReportData) -> Section | None:
                 )
         blocks.append(
             charts.timeline_chart(
-                f"history-{_slug(lead)}",
+                anchor,
                 [p.at for p in history.points],
                 [p.score for p in history.points],
                 changed,
@@ -585,7 +598,7 @@ def history_section(data: ReportData) -> Section | None:
                 tuple(rows),
                 caption=f"Lead {lead}: each change of score or stage and the rules that caused it",
                 numeric=(0, 2, 3),
-                id=f"history-{_slug(lead)}-table",
+                id=f"{anchor}-table",
             )
         )
     return Section("history", "Lead histories", tuple(blocks))
