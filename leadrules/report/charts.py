@@ -129,9 +129,11 @@ def bar_chart(
     colours: Sequence[str] | None = None,
     title: str = "",
     value_text: Sequence[str] | None = None,
+    intervals: Sequence[tuple[float, float]] | None = None,
 ) -> Chart:
     """Horizontal bars, one per label, top to bottom; each bar's value is written at its end
-    (``value_text``, or the value)."""
+    (``value_text``, or the value). ``intervals``: a (low, high) per bar, drawn as an error
+    bar across its end (a confidence interval; the group ``CHART-intervals``)."""
     height = max(1.4, 0.32 * len(labels) + 0.8)
     context, figure, axes, canvas = _figure(chart_id, 7.5, height)
     try:
@@ -158,6 +160,21 @@ def bar_chart(
             axes.set_xlabel(axis_label)
         low = min([0.0, *numbers])
         high = max([0.0, *numbers])
+        if intervals is not None:
+            if len(intervals) != len(numbers):
+                raise ValueError(f"{len(intervals)} intervals for {len(numbers)} bars")
+            spans = [(float(a), float(b)) for a, b in intervals]
+            errors = [
+                [max(0.0, v - a) for v, (a, _) in zip(numbers, spans, strict=True)],
+                [max(0.0, b - v) for v, (_, b) in zip(numbers, spans, strict=True)],
+            ]
+            drawn = axes.errorbar(
+                numbers, positions, xerr=errors, fmt="none", ecolor=INK, capsize=3, linewidth=1
+            )
+            for artist in drawn.lines[2]:
+                artist.set_gid(f"{chart_id}-intervals")
+            low = min([low, *(a for a, _ in spans)])
+            high = max([high, *(b for _, b in spans)])
         pad = (high - low) * 0.15 or 1.0
         axes.set_xlim(low - (pad if low < 0 else 0), high + pad)
         return Chart(chart_id, _svg(figure, canvas, chart_id), reading, "bars", len(bars), title)

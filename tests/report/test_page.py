@@ -151,3 +151,23 @@ def test_a_label_that_looks_like_markup_is_text_in_the_svg() -> None:
     assert section.charts() == [drawn]
     assert "&lt;img src=x onerror=" in drawn.svg and "<img" not in drawn.svg
     assert "$2.5M revenue" in drawn.svg
+
+
+def test_a_bar_chart_can_draw_an_interval_across_each_bar() -> None:
+    # The lift of each rule with its confidence interval, as an assessment section draws it:
+    # one segment per bar, from the interval's low end to its high end.
+    lifts = [1.5, 0.8, 2.0]
+    intervals = [(1.1, 1.9), (0.5, 1.2), (1.2, 3.1)]
+    drawn = charts.bar_chart("lift", ["a", "b", "c"], lifts, "Lifts.", intervals=intervals)
+    assert drawn.count == 3
+    group = re.search(r'<g id="lift-intervals">(.*?)</g>', drawn.svg, re.DOTALL)
+    assert group is not None
+    segments = re.findall(r'<path d="M ([\d.]+) ([\d.]+) \s*L ([\d.]+) ([\d.]+)', group.group(1))
+    assert len(segments) == 3
+    lengths = [float(x2) - float(x1) for x1, y1, x2, y2 in segments]
+    assert all(y1 == y2 for _, y1, _, y2 in segments)  # across, not up
+    # drawn to one scale: the lengths are in the ratio of the intervals' widths
+    widths = [high - low for low, high in intervals]
+    assert [round(n / lengths[0], 2) for n in lengths] == [round(w / widths[0], 2) for w in widths]
+    with pytest.raises(ValueError, match="2 intervals for 3 bars"):
+        charts.bar_chart("lift", ["a", "b", "c"], lifts, "Lifts.", intervals=intervals[:2])
