@@ -8,7 +8,7 @@ import functools
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -20,6 +20,9 @@ from .lang.checker import CheckedRules, check
 from .lang.parser import parse
 from .result import Result
 from .runtime.values import Reading
+
+if TYPE_CHECKING:
+    from .report.history import History
 
 __all__ = ["RuleSet", "compile", "evaluate", "load"]
 
@@ -196,6 +199,18 @@ class RuleSet:
         from .backends.sql import result_of_row
 
         return result_of_row(self._checked, row, resolve_now(now))
+
+    # ---- over time (docs/report.md)
+
+    def history(self, lead: Any, now: dt.datetime | None = None) -> History:
+        """The lead scored at each moment its score could change, up to ``now``: each of its
+        events, each moment an event leaves a time window of the rules, the decay steps after
+        each event and the dates the rules name; each point with the rules whose points
+        changed since the one before. The lead's fields are taken as they are: only its
+        events and time move the score. See docs/report.md."""
+        from .report.history import lead_history
+
+        return lead_history(self.evaluate, self._checked, lead, resolve_now(now))
 
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Warnings about the rules themselves (never about a lead), each with a position:

@@ -247,5 +247,3 @@ nows = st.one_of(
 def example_leads() -> list[dict[str, Any]]:
     with open(EXAMPLES / "leads.jsonl", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
-
-

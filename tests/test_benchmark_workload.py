@@ -29,7 +29,7 @@ def test_the_hand_written_baselines_score_as_the_rules_do(
     backend: str, leads: list[dict[str, Any]]
 ) -> None:
     rules = leadrules.compile(workload.RULES, backend=backend)
-    for lead in leads[:3000 if backend == "compiled" else 300]:
+    for lead in leads[: 3000 if backend == "compiled" else 300]:
         result = rules.evaluate(lead, NOW)
         score, stage = workload.handwritten(lead)
         assert (result.score, result.stage) == (score, stage), lead

@@ -43,10 +43,8 @@ def fires(condition: str, events: list[Any], now: dt.datetime = NOW) -> bool:
     return score(f"+1 when {condition}", {"events": events}, now) == 1
 
 
-
 def adds_up(result: leadrules.Result) -> bool:
     return sum((c.points for c in result.contributions), Decimal(0)) == result.score
-
 
 
 # ------------------------------------------------------------------------- the Event class

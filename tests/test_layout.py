@@ -95,5 +95,3 @@ def test_no_module_reads_a_private_name_of_a_module_it_imports() -> None:
             and not node.attr.startswith("__")
         )
     assert offenders == []
-
-

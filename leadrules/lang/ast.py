@@ -54,7 +54,6 @@ __all__ = [
 ]
 
 
-
 @attrs.frozen(slots=True)
 class Span:
     """Where a node stands in its source: 1-based line and column of its first and last

@@ -51,6 +51,7 @@ TRAILING_GAP = "  "
 # parentheses.
 _OR, _AND, _NOT, _ATOM = 1, 2, 3, 4
 
+
 def format(source: str, filename: str = "<rules>") -> str:
     """Return ``source`` in canonical layout.
 

@@ -24,7 +24,6 @@ def evaluate(rules: str, lead: Any) -> leadrules.Result:
     return leadrules.compile(rules).evaluate(lead, now=NOW)
 
 
-
 def assert_adds_up(result: leadrules.Result) -> None:
     assert isinstance(result.score, Decimal)
     assert sum((c.points for c in result.contributions), Decimal(0)) == result.score

@@ -124,9 +124,7 @@ def test_cases_without_now_warn_once_that_the_clock_was_used(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1
-    assert warnings[0].startswith(
-        'warning: 2 cases have no "now": scored at the current time, 20'
-    )
+    assert warnings[0].startswith('warning: 2 cases have no "now": scored at the current time, 20')
     assert warnings[0].endswith(
         ", so results that depend on time (within, since, decay, events) can change from day "
         'to day; give each case a "now", or pass --now'

@@ -862,8 +862,8 @@ def test_condition_spans_cover_their_brackets_and_keywords(
 def test_statement_spans_and_texts() -> None:
     source = (
         "define  hot as (a or b)\n"
-        "disqualify when x = 1 because \"no\"\n"
-        "+5 per  visits, up to 20 as \"Visits\"\n"
+        'disqualify when x = 1 because "no"\n'
+        '+5 per  visits, up to 20 as "Visits"\n'
         "SQL at 80 when (a)\n"
     )
     parsed = parse(source)

@@ -28,7 +28,6 @@ def fires(rule_condition: str, lead: Any) -> bool:
     return score(f"+1 when {rule_condition}", lead) == 1
 
 
-
 # ------------------------------------------------------------------------- kinds of lead
 
 

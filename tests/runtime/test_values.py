@@ -26,8 +26,6 @@ def evaluate(rules: str, lead: Any) -> leadrules.Result:
     return leadrules.compile(rules).evaluate(lead, now=NOW)
 
 
-
-
 # ------------------------------------------------------------------------- missing
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from . import cases, check, diff, fmt, lsp, score, sql
+from . import cases, check, diff, fmt, lsp, report, score, sql
 
 __all__ = ["COMMANDS"]
 
@@ -22,5 +22,6 @@ COMMANDS: tuple[click.Command, ...] = (
     cases.test_cmd,
     diff.diff,
     sql.sql_cmd,
+    report.report,
     lsp.lsp,
 )

@@ -15,6 +15,7 @@ import sys
 import click
 
 from ...backends.sql.dialect import Unsupported
+from ...report.histogram import Distribution, Mark, text_histogram
 from ...ruleset import RuleSet
 from ..base import (
     ESCAPED_NOTE,
@@ -216,6 +217,7 @@ def score(
         groups=ruleset.groups,
     )
     tally = StageTally(ruleset.stages)
+    scores = Distribution()
     findings = Findings([ruleset.checked], lead_file.headers, lead_file.kind)
     debug = debugging(click.get_current_context())
     with lead_file.progress(progress_wanted(progress, quiet), "scoring") as bar:
@@ -239,6 +241,7 @@ def score(
                 )
                 continue
             tally.add(result)
+            scores.add(result.score)
         stdout.flush()
     skipped = lead_file.reporter.skipped
     if not quiet:
@@ -255,6 +258,9 @@ def score(
         for line in findings.name_lines():
             echo_err(line)
         lead_file.note_unused_events()
+        marks = [Mark(s.threshold, s.name) for s in ruleset.checked.stages]
+        for line in text_histogram(scores, marks):
+            echo_err(line)
         for line in findings.rules.lines():
             echo_err(line)
     if summary_json is not None:
@@ -275,6 +281,12 @@ def score(
     default=None,
     help="The Nth lead of the file (1 is the first lead; headers and blank lines not counted).",
 )
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Show how the lead's score changed up to --now: scored at each of its events, each "
+    "end of a time window and each decay step, every change with the rules that caused it.",
+)
 @input_options
 @now_option
 @dayfirst_option
@@ -284,6 +296,7 @@ def explain(
     leads: str,
     wanted_id: str | None,
     index: int | None,
+    history: bool,
     events_path: str | None,
     id_field: str | None,
     events_id_field: str | None,
@@ -341,10 +354,16 @@ def explain(
             f"no lead with {lead_file.id_header()} {wanted_id!r} in {lead_file.name} "
             f"({seen} read){hint}"
         )
-    result = ruleset.evaluate(found.data, moment)
-    text = result.explain().rstrip("\n")
     use_color = color_wanted(color, sys.stdout)
-    header = f"Lead {lead_file.label(found)} ({found.where}), scored at {moment.isoformat()}"
+    if history:
+        header = (
+            f"Lead {lead_file.label(found)} ({found.where}), its score up to {moment.isoformat()}"
+        )
+        text = ruleset.history(found.data, moment).table().rstrip("\n")
+    else:
+        result = ruleset.evaluate(found.data, moment)
+        text = result.explain().rstrip("\n")
+        header = f"Lead {lead_file.label(found)} ({found.where}), scored at {moment.isoformat()}"
     text, escaped = writable(text, sys.stdout)
     header, _ = writable(header, sys.stdout)
     if escaped:

@@ -31,6 +31,7 @@ _LIMIT = 256
 
 # ----------------------------------------------------------------------------- constraints
 
+
 @attrs.frozen(slots=True)
 class _Present:
     """The field holds a value (``present``) or is missing."""
