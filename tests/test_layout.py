@@ -14,7 +14,14 @@ PACKAGE = Path(leadrules.__file__).resolve().parent
 #: Each folder of the package, and the folders (and top modules) it must not import.
 MUST_NOT_IMPORT = {
     "runtime": {
-        "lang", "backends", "report", "cli", "strategies", "ruleset", "result", "assessment"
+        "lang",
+        "backends",
+        "report",
+        "cli",
+        "strategies",
+        "ruleset",
+        "result",
+        "assessment",
     },
     "lang": {"backends", "report", "cli", "strategies", "ruleset", "result", "assessment"},
     "backends": {"report", "cli", "strategies", "ruleset", "assessment"},
@@ -99,5 +106,3 @@ def test_no_module_reads_a_private_name_of_a_module_it_imports() -> None:
             and not node.attr.startswith("__")
         )
     assert offenders == []
-
-
