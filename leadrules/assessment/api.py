@@ -142,7 +142,8 @@ def assess(
 
     ``rules``: a RuleSet or rule text. ``leads``: dicts or objects, as ``evaluate`` takes
     them, with their events. ``outcome``: the field that says whether the lead converted (a
-    yes/no, a number, or a date, which is yes), matched as rules match names. ``as_of``: the
+    yes/no, a number, or a date, which is yes: in a field of dates, such as a won date, a
+    blank is no), matched as rules match names. ``as_of``: the
     field holding the moment each lead's decision was made (its MQL date, say); each lead is
     scored as of that moment, so events after it do not count. Without it, the lead's
     creation date (``created at``, ``create date``, ``created date``, ``created``, ...);

@@ -85,6 +85,7 @@ def measure(rules: RuleSet, population: Population, *, outcome: str, as_of: str)
         rules=rule_rows,
         fields=fields,
         disqualify=disqualify,
+        notes=population.notes,
         findings=tuple(
             headlines(
                 leads=len(observations),

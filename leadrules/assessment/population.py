@@ -29,7 +29,16 @@ from ..result import Result, Undecided
 from ..ruleset import RuleSet
 from ..runtime.leads import ABSENT, Record
 from ..runtime.names import normalize_name
-from ..runtime.values import Problem, is_missing, show, to_bool, to_datetime
+from ..runtime.values import (
+    NO_WORDS,
+    YES_WORDS,
+    Problem,
+    is_missing,
+    show,
+    to_bool,
+    to_datetime,
+    to_number,
+)
 from .model import Exclusion
 
 __all__ = [
@@ -38,6 +47,7 @@ __all__ = [
     "Observation",
     "Population",
     "RuleInfo",
+    "dated_outcome",
     "default_as_of",
     "observe",
     "read_moment",
@@ -141,22 +151,25 @@ class Observation:
 
 @attrs.frozen(slots=True)
 class Population:
-    """The observations, and the leads left out with why."""
+    """The observations, the leads left out with why, and what was assumed in reading them
+    (``notes``: a blank outcome of a column of dates read as no)."""
 
     observations: tuple[Observation, ...]
     excluded: tuple[Exclusion, ...]
+    notes: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------------ reading
 
 
-def read_outcome(value: Any) -> bool | Problem | None:
+def read_outcome(value: Any, dayfirst: bool = False) -> bool | Problem | None:
     """A lead's outcome, read as the language reads a yes/no (language.md §8): ``yes``,
     ``true``, ``1``, ``no``, ``0``, ... a number is yes unless zero, a date is yes (a ``won
-    date`` column); None when missing, a Problem for other text."""
+    date`` column, where :func:`observe` reads a blank as no: :func:`dated_outcome`); None
+    when missing, a Problem for other text."""
     if value is ABSENT or is_missing(value):
         return None
-    return to_bool(value)
+    return to_bool(value, dayfirst)
 
 
 def read_moment(value: Any, dayfirst: bool = False) -> dt.datetime | Problem | None:
@@ -171,6 +184,29 @@ def read_moment(value: Any, dayfirst: bool = False) -> dt.datetime | Problem | N
     if _date_only(value):
         return moment.replace(hour=23, minute=59, second=59, microsecond=999999)
     return moment
+
+
+def dated_outcome(values: Iterable[Any], dayfirst: bool = False) -> bool:
+    """Whether an outcome column is a column of dates (a ``won date``, HubSpot's ``Became a
+    Customer Date``): some value is a date, and none is a yes/no word or a number. In such a
+    column a blank means the lead has not converted (yet), not that the outcome is unknown."""
+    dated = False
+    for value in values:
+        if value is ABSENT or is_missing(value):
+            continue
+        if isinstance(value, (dt.date, dt.datetime)):
+            dated = True
+            continue
+        if not isinstance(value, str):
+            return False
+        text = value.strip()
+        if text.casefold() in YES_WORDS or text.casefold() in NO_WORDS:
+            return False
+        if not isinstance(to_number(text), Problem):
+            return False
+        if not isinstance(to_datetime(text, dayfirst), Problem):
+            dated = True
+    return dated
 
 
 def _date_only(value: Any) -> bool:
@@ -237,8 +273,14 @@ def observe(
     excluded = _Excluded()
     observations: list[Observation] = []
     dayfirst = rules.dayfirst
-    for candidate in candidates:
-        converted = read_outcome(candidate.outcome)
+    listed = list(candidates)
+    dated = dated_outcome((c.outcome for c in listed), dayfirst)
+    blank = 0
+    for candidate in listed:
+        converted = read_outcome(candidate.outcome, dayfirst)
+        if converted is None and dated:
+            converted = False
+            blank += 1
         if converted is None:
             excluded.add(f"{outcome_name} is missing", candidate.label)
             continue
@@ -261,7 +303,15 @@ def observe(
         if on_result is not None:
             on_result(candidate.lead, result)
         observations.append(_observation(candidate, moment, converted, result, infos, conditional))
-    return Population(tuple(observations), excluded.result())
+    notes = (
+        (
+            f"{outcome_name} holds dates: a lead with a date there converted, and the "
+            f"{blank:,} with none did not",
+        )
+        if dated
+        else ()
+    )
+    return Population(tuple(observations), excluded.result(), notes)
 
 
 def _observation(

@@ -241,3 +241,25 @@ def test_importing_leadrules_does_not_import_the_statistics() -> None:
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_an_outcome_of_dates_reads_a_blank_as_not_converted() -> None:
+    # A "won date" column: a date is a lead that converted, a blank one that did not (yet);
+    # in a yes/no column a blank is an unknown outcome and the lead is left out.
+    leads = [
+        {"id": "A", "a": True, "created": "2026-07-01", "won date": "2026-08-15"},
+        {"id": "B", "a": True, "created": "2026-07-01", "won date": "08/20/2026"},
+        {"id": "C", "a": False, "created": "2026-07-01", "won date": ""},
+        {"id": "D", "a": False, "created": "2026-07-01"},
+    ]
+    found = leadrules.assess("+5 when a", leads, outcome="won date")
+    assert (found.leads, found.converted, found.excluded) == (4, 2, ())
+    assert found.notes == (
+        "won date holds dates: a lead with a date there converted, and the 2 with none did not",
+    )
+    assert "  - won date holds dates" in found.text()
+    # One yes/no word makes it a yes/no column again: blanks are unknown.
+    leads[3]["won date"] = "no"
+    mixed = leadrules.assess("+5 when a", leads, outcome="won date")
+    assert (mixed.leads, mixed.converted, mixed.notes) == (3, 2, ())
+    assert [(e.reason, e.count) for e in mixed.excluded] == [("won date is missing", 1)]

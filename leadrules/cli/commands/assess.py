@@ -24,18 +24,21 @@ from ...errors import LeadRulesError
 from ...result import Result
 from ..base import EXIT_FINDINGS, EXIT_OK, Failure, command, counted, echo_err, load_rules
 from ..findings import Findings
+from ..inputs import parse_moment
 from ..leadfile import LeadFile
-from ..options import (
-    LEADS_FILE,
-    RULES_FILE,
-    dayfirst_option,
-    input_options,
-    now_option,
-    progress_option,
-)
+from ..options import LEADS_FILE, RULES_FILE, dayfirst_option, input_options, progress_option
 from ..terminal import progress_wanted
 
 __all__ = ["assess"]
+
+
+def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_moment(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from exc
 
 
 @command()
@@ -58,7 +61,14 @@ __all__ = ["assess"]
     "creation date (created at, Create Date, Created Date, created, ...).",
 )
 @input_options
-@now_option
+@click.option(
+    "--now",
+    metavar="TIME",
+    callback=_moment,
+    default=None,
+    help="Score every lead as of this one ISO-8601 time instead (2026-10-01 or "
+    "2026-10-01T00:00:00Z; naive is UTC): events after a lead's decision then count.",
+)
 @dayfirst_option
 @click.option(
     "--suggest",
@@ -198,7 +208,11 @@ def assess(
     _notes(lead_file, findings)
     if suggest_path is not None:
         if assessment.suggestion is None:
-            why = "; ".join(n.removeprefix("no suggestion: ") for n in assessment.notes)
+            why = "; ".join(
+                n.removeprefix("no suggestion: ")
+                for n in assessment.notes
+                if n.startswith("no suggestion: ")
+            )
             raise Failure(f"no points could be suggested: {why}")
         with open(suggest_path, "w", encoding="utf-8", newline="") as handle:
             handle.write(assessment.suggestion.text)
