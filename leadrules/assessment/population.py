@@ -306,7 +306,7 @@ def observe(
     notes = (
         (
             f"{outcome_name} holds dates: a lead with a date there converted, and the "
-            f"{blank:,} with none did not",
+            f"{blank:,} with none did not.",
         )
         if dated
         else ()

@@ -255,7 +255,7 @@ def test_an_outcome_of_dates_reads_a_blank_as_not_converted() -> None:
     found = leadrules.assess("+5 when a", leads, outcome="won date")
     assert (found.leads, found.converted, found.excluded) == (4, 2, ())
     assert found.notes == (
-        "won date holds dates: a lead with a date there converted, and the 2 with none did not",
+        "won date holds dates: a lead with a date there converted, and the 2 with none did not.",
     )
     assert "  - won date holds dates" in found.text()
     # One yes/no word makes it a yes/no column again: blanks are unknown.
