@@ -105,3 +105,45 @@ def test_leads_with_the_same_score_stay_in_one_band() -> None:
     assert sum(1 for low, high in found for s in scores if low <= s <= high) == len(scores)
     assert bands([Decimal(5)] * 30) == [(Decimal(5), Decimal(5))]
     assert bands([]) == []
+
+
+# ------------------------------------------------------------------------------ by hand
+# The same statistics against numbers worked out on paper (four decimals), so that a formula
+# copied wrong into both the code and the helpers above would still be caught.
+
+
+def test_wilson_intervals_worked_by_hand() -> None:
+    # 3 of 10: p = 0.3, z^2/n = 0.38415; centre (0.3 + 0.19207) / 1.38415 = 0.35550,
+    # half 1.96 * sqrt(0.021 + 0.009604) / 1.38415 = 0.24771: 0.1078 to 0.6032.
+    three = proportion(3, 10)
+    assert (three.low, three.high) == (
+        pytest.approx(0.1078, abs=1e-4),
+        pytest.approx(0.6032, abs=1e-4),
+    )
+    # 0 of 10: centre 0.19207 / 1.38415 = 0.13876 = half: 0 to 0.2775.
+    none = proportion(0, 10)
+    assert none.low == pytest.approx(0.0, abs=1e-9)
+    assert none.high == pytest.approx(0.2775, abs=1e-4)
+
+
+def test_an_auc_worked_by_hand() -> None:
+    # Converted 3, 2, 2 against others 1, 2, 0: the 3 wins 3 pairs, each 2 wins two and ties
+    # one (2.5 each): 8 of 9 pairs, 0.8889. Hanley and McNeil: q1 = A/(2-A) = 0.8,
+    # q2 = 2A^2/(1+A) = 0.83660, variance (0.09877 + 2 * 0.00988 + 2 * 0.04648) / 9 = 0.02350,
+    # 1.96 * 0.15329 = 0.30045: 0.5884 to 1 (capped).
+    scores = np.array([3.0, 2.0, 2.0, 1.0, 2.0, 0.0])
+    converted = np.array([True, True, True, False, False, False])
+    estimate = auc(scores, converted)
+    assert estimate is not None
+    assert estimate.value == pytest.approx(8 / 9)
+    assert estimate.low == pytest.approx(0.5884, abs=1e-4)
+    assert estimate.high == 1.0
+
+
+def test_a_lift_interval_worked_by_hand() -> None:
+    # 20 of 100 against 10 of 100: 2.0; sqrt(1/20 - 1/100 + 1/10 - 1/100) = 0.36056,
+    # exp(-+1.96 * 0.36056) = 0.49328 and 2.02724: 0.9866 to 4.0545.
+    lift = ratio(20, 100, 10, 100)
+    assert lift is not None
+    assert lift.low == pytest.approx(0.9866, abs=1e-4)
+    assert lift.high == pytest.approx(4.0545, abs=1e-4)
