@@ -163,7 +163,7 @@ def test_scored_at_the_end_of_the_quarter_the_demo_rule_looks_perfect(
 def test_the_suggested_file_is_the_same_file_with_other_numbers(
     export: tuple[Path, Path, Path], suggested: tuple[dict[str, Any], Path, str]
 ) -> None:
-    rules, leads, _ = export
+    rules, leads, events = export
     data, new, stderr = suggested
     old_text, new_text = rules.read_text("utf-8"), new.read_text("utf-8")
     assert new_text == data["suggestion"]["text"]
@@ -181,7 +181,7 @@ def test_the_suggested_file_is_the_same_file_with_other_numbers(
     assert points["Decision maker"] > abs(points["number of employees >= 200"])
     assert data["suggestion"]["auc_suggested"] >= data["suggestion"]["auc"] - 0.02
     assert f"Wrote the suggested points to {new}; nothing else changed." in stderr
-    assert f"leadrules diff {rules} {new} {leads}" in stderr
+    assert f"leadrules diff {rules} {new} {leads} --events {events}" in stderr
     # The file compiles and the diff the message names runs on it.
     leadrules.compile(new_text)
     diff = run("diff", rules, new, leads, "--now", QUARTER_END)

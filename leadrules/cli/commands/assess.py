@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 from typing import Any
 
 import attrs
@@ -217,9 +218,12 @@ def assess(
         with open(suggest_path, "w", encoding="utf-8", newline="") as handle:
             handle.write(assessment.suggestion.text)
         echo_err("")
+        review = ["leadrules", "diff", rules, suggest_path, leads]
+        if events_path is not None:
+            review += ["--events", events_path]
         echo_err(
             f"Wrote the suggested points to {suggest_path}; nothing else changed. Review them "
-            f"with: leadrules diff {rules} {suggest_path} {leads}"
+            f"with: {shlex.join(review)}"
         )
     return EXIT_FINDINGS if lead_file.reporter.skipped else EXIT_OK
 
