@@ -8,6 +8,7 @@ Decimal('20')
 """
 
 from . import _compat
+from .assessment import Assessment, assess
 from .errors import (
     Diagnostic,
     InvalidArgument,
@@ -37,6 +38,7 @@ __version__ = "0.1.0"
 _compat.install()  # leadrules.ast, .analysis and .compiler: the old module paths
 
 __all__ = [
+    "Assessment",
     "Clamp",
     "Contribution",
     "DecayInfo",
@@ -56,6 +58,7 @@ __all__ = [
     "StageOutcome",
     "Undecided",
     "__version__",
+    "assess",
     "compile",
     "evaluate",
     "format",

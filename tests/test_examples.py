@@ -394,7 +394,7 @@ def test_every_rule_example_in_the_language_reference_compiles() -> None:
 
 
 @pytest.mark.parametrize(
-    "doc", ["api.md", "architecture.md", "sql.md", "report.md", "../README.md"]
+    "doc", ["api.md", "architecture.md", "sql.md", "report.md", "assess.md", "../README.md"]
 )
 def test_python_examples_in_the_docs_run(doc: str) -> None:
     path = (DOCS / doc).resolve()

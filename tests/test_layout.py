@@ -13,11 +13,22 @@ PACKAGE = Path(leadrules.__file__).resolve().parent
 
 #: Each folder of the package, and the folders (and top modules) it must not import.
 MUST_NOT_IMPORT = {
-    "runtime": {"lang", "backends", "report", "cli", "strategies", "ruleset", "result"},
-    "lang": {"backends", "report", "cli", "strategies", "ruleset", "result"},
-    "backends": {"report", "cli", "strategies", "ruleset"},
+    "runtime": {
+        "lang",
+        "backends",
+        "report",
+        "cli",
+        "strategies",
+        "ruleset",
+        "result",
+        "assessment",
+    },
+    "lang": {"backends", "report", "cli", "strategies", "ruleset", "result", "assessment"},
+    "backends": {"report", "cli", "strategies", "ruleset", "assessment"},
     "report": {"backends", "cli", "strategies", "ruleset"},
     "strategies": {"cli"},
+    # The assessment scores with rule sets and is used by the command line, never the reverse.
+    "assessment": {"cli", "strategies", "lsp", "editor"},
 }
 
 

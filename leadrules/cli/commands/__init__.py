@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from . import cases, check, diff, fmt, lsp, report, score, sql
+from . import assess, cases, check, diff, fmt, lsp, report, score, sql
 
 __all__ = ["COMMANDS"]
 
@@ -23,5 +23,6 @@ COMMANDS: tuple[click.Command, ...] = (
     diff.diff,
     sql.sql_cmd,
     report.report,
+    assess.assess,
     lsp.lsp,
 )
