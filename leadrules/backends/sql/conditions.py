@@ -38,6 +38,10 @@ class Value(Protocol):
 
     def text(self) -> E: ...
 
+    def text_test(self, op: str, needle: str) -> E:
+        """``contains``, ``starts with`` or ``ends with`` on the value's text."""
+        ...
+
     def matches(self, pattern: str, ignore_case: bool) -> E:
         """Whether the text `matches` searches has a match of the RE2 pattern."""
         ...
@@ -155,9 +159,7 @@ class Truth(Visitor[[Scope], E]):
         if listed is not None:
             test = listed if node.op == "contains" else b.cast(b.null(), "BOOLEAN")
             return _unknown_when_missing(value, test)
-        text = value.text()
-        functions = {"contains": "contains", "starts with": "starts_with", "ends with": "ends_with"}
-        return _unknown_when_missing(value, b.call(functions[node.op], text, b.text(needle)))
+        return _unknown_when_missing(value, value.text_test(node.op, needle))
 
     def visit_matches(self, node: ast.Matches, scope: Scope) -> E:
         value = self._value(node, scope)

@@ -101,6 +101,148 @@ class Dialect:
         """The engine's current time (in UTC) minus some calendar months, in microseconds."""
         raise NotImplementedError
 
+    # ---- functions most engines share (DuckDB's spelling; an engine overrides what differs)
+
+    #: The sqlglot dialect the query is written with (by default, the one named ``name``).
+    sqlglot: object = None
+    #: Whether the query ends with ORDER BY the leads' order (an engine whose tables have no
+    #: order, as Spark's, leaves it out: a global sort costs a shuffle).
+    ordered = True
+
+    def write(self, query: exp.Expression, pretty: bool = False) -> str:
+        """The query as SQL text for this engine."""
+        return query.sql(dialect=self.sqlglot or self.name, pretty=pretty)  # type: ignore[arg-type]
+
+    def refuse_kind(self, kind: str, where: str) -> None:
+        """Refuse (raise :class:`Unsupported`) a kind of value this engine cannot read."""
+
+    def lower(self, value: E) -> E:
+        """ASCII text lower-cased (only ever given ASCII text, or text tested as such)."""
+        return b.call("lower", value)
+
+    def text_length(self, value: E) -> E:
+        """The number of characters (code points) of text."""
+        return b.call("length", value)
+
+    def substr(self, value: E, start: E, length: E | None = None) -> E:
+        """Characters of text from a 1-based position (to the end, or so many)."""
+        return b.call("substr", value, start, *([length] if length is not None else []))
+
+    def starts_with(self, value: E, prefix: E) -> E:
+        return b.call("starts_with", value, prefix)
+
+    def ends_with(self, value: E, suffix: E) -> E:
+        return b.call("ends_with", value, suffix)
+
+    def contains(self, value: E, needle: E) -> E:
+        return b.call("contains", value, needle)
+
+    def concat(self, *parts: E) -> E:
+        """Text joined (no part is NULL where this is used)."""
+        return b.call("concat", *parts)
+
+    def isnan(self, value: E) -> E:
+        return b.call("isnan", value)
+
+    def isinf(self, value: E) -> E:
+        return b.call("isinf", value)
+
+    def trunc(self, value: E) -> E:
+        """A DOUBLE rounded toward zero, as a DOUBLE."""
+        return b.call("trunc", value)
+
+    def is_whole(self, value: E) -> E:
+        """Whether a number (DECIMAL or DOUBLE) is whole."""
+        return b.eq(value, b.call("trunc", value))
+
+    def whole_text(self, value: E, double: bool) -> E:
+        """The digits of a whole number below 10**26 (a DOUBLE's exact value)."""
+        return b.cast(b.cast(value, "HUGEINT"), "VARCHAR")
+
+    def wide(self, value: E) -> E:
+        """A whole number (a DOUBLE's exact value) as an integer type holding 10**26 * 10**6."""
+        return b.cast(value, "HUGEINT")
+
+    def round_even(self, value: E, places: int) -> E:
+        """A number rounded half to even to some decimal places."""
+        return b.call("round_even", value, b.number(places))
+
+    def rtrim(self, value: E, chars: str) -> E:
+        return b.call("rtrim", value, b.text(chars))
+
+    def date_text(self, value: E) -> E:
+        """A DATE as ``YYYY-MM-DD``."""
+        return b.call("strftime", value, b.text("%Y-%m-%d"))
+
+    def timestamp_text(self, value: E) -> E:
+        """A TIMESTAMP (TIMESTAMPTZ in UTC) as ``YYYY-MM-DDtHH:MM:SS``."""
+        return b.call("strftime", value, b.text("%Y-%m-%dt%H:%M:%S"))
+
+    def try_cast(self, value: E, type_: str) -> E:
+        """A cast giving NULL where the value cannot be cast."""
+        return b.try_cast(value, type_)
+
+    def try_int(self, digits: E) -> E:
+        """ASCII digits (or ``''``) as an INTEGER; NULL for ``''``."""
+        return self.try_cast(digits, "INTEGER")
+
+    def try_double(self, text: E) -> E:
+        """Text that may be a plain decimal number (epoch seconds) as a DOUBLE, else NULL."""
+        return self.try_cast(text, "DOUBLE")
+
+    def count_if(self, condition: E) -> E:
+        return b.call("count_if", condition)
+
+    def bool_or(self, condition: E) -> E:
+        return b.call("bool_or", condition)
+
+    def greatest(self, *values: E) -> E:
+        """The greatest of values that are not NULL."""
+        return b.call("greatest", *values)
+
+    def pow(self, base: E, exponent: E) -> E:
+        """``base ** exponent`` in binary floating point, as CPython computes it."""
+        return b.call("pow", base, exponent)
+
+    def trim_spaces(self, value: E) -> E:
+        """Text without spaces (U+0020) around it."""
+        return b.call("trim", value, b.text(" "))
+
+    def replace_all(self, value: E, pattern: str, replacement: str) -> E:
+        """Every match of an RE2 pattern replaced."""
+        return b.call("regexp_replace", value, b.text(pattern), b.text(replacement), b.text("g"))
+
+    def record(self, fields: Sequence[tuple[str, E]]) -> E:
+        """A STRUCT of named fields."""
+        return exp.Struct(
+            expressions=[
+                exp.PropertyEQ(this=exp.to_identifier(name), expression=value)
+                for name, value in fields
+            ]
+        )
+
+    def compact_list(self, items: Sequence[E], type_: str) -> E:
+        """A list of the items that are not NULL, of a list type (``STRUCT(...)``)."""
+        if not items:
+            return b.cast(exp.Array(expressions=[]), f"{type_}[]")
+        one = exp.to_identifier("x")
+        listed = exp.Array(expressions=list(items))
+        kept = b.call(
+            "list_filter",
+            listed,
+            exp.Lambda(this=b.not_null(exp.Column(this=one)), expressions=[one]),
+        )
+        return b.cast(kept, f"{type_}[]")
+
+    def list_any(self, values: E, item: exp.Identifier, test: E) -> E:
+        """Whether some item of a list passes a test of ``item`` (never NULL for a list)."""
+        matching = b.call("list_filter", values, exp.Lambda(this=test, expressions=[item]))
+        return b.compare(">", self.length(matching), b.number(0))
+
+    def row_number(self) -> E:
+        """Each lead's place in the table."""
+        return exp.Window(this=exp.RowNumber())
+
 
 class DuckDB(Dialect):
     name = "duckdb"
