@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 from sqlconformance import NOW
+from sqlengines import ENGINES
 from test_sql_conformance import check
 
 UTC = dt.timezone.utc
@@ -265,7 +266,7 @@ CASES: dict[str, tuple[str, pa.Table, pa.Table | None]] = {
                 "Annual Revenue (USD)": pa.array(["6", "5", None, "$1M"]),
                 "tags": pa.array([["vip", "new"], ["VIP "], [], None], type=pa.list_(pa.string())),
                 "pages": pa.array([[1, 2, 3], [], None, [None]], type=pa.list_(pa.int64())),
-            "company.size": pa.array(["2", "1", None, "x"]),
+                "company.size": pa.array(["2", "1", None, "x"]),
             }
         ),
         None,
@@ -295,7 +296,8 @@ CASES: dict[str, tuple[str, pa.Table, pa.Table | None]] = {
 DAYFIRST = {"event times as text, day first"}
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_the_edge_cases_score_as_the_reference_does(name: str) -> None:
+def test_the_edge_cases_score_as_the_reference_does(name: str, engine: str) -> None:
     source, leads, event_table = CASES[name]
-    check(source, leads, event_table, NOW, dayfirst=name in DAYFIRST)
+    check(source, leads, event_table, NOW, dayfirst=name in DAYFIRST, engine=engine)

@@ -18,6 +18,7 @@ from ...lang.visitor import Visitor
 from ...runtime.values import fold, to_text
 from . import build as b
 from .build import E
+from .dialect import Refused, Unsupported
 from .reading import US_PER_DAY
 
 __all__ = ["Scope", "Truth", "Value", "literal_day", "literal_us"]
@@ -165,7 +166,12 @@ class Truth(Visitor[[Scope], E]):
         value = self._value(node, scope)
         if value is None:
             return b.cast(b.null(), "BOOLEAN")
-        test = value.matches(node.pattern, "i" in node.flags)
+        try:
+            test = value.matches(node.pattern, "i" in node.flags)
+        except Unsupported as exc:
+            raise Refused(
+                node.span, str(exc), "rewrite the pattern, or score these rules on DuckDB"
+            ) from exc
         return _unknown_when_missing(value, test)
 
     def visit_fact(self, node: ast.Fact, scope: Scope) -> E:

@@ -16,11 +16,19 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
-from ...errors import LeadRulesError
+from ...errors import LeadRulesError, RuleCheckError
 from . import build as b
 from .build import E
 
-__all__ = ["WHITESPACE", "Dialect", "DuckDB", "Unsupported", "dialect_named"]
+__all__ = [
+    "WHITESPACE",
+    "Dialect",
+    "DuckDB",
+    "Refused",
+    "Unsupported",
+    "UnsupportedAt",
+    "dialect_named",
+]
 
 #: The characters Python's ``str.strip()`` removes (``str.isspace``), which text comparisons
 #: ignore around a value.
@@ -30,6 +38,22 @@ WHITESPACE = "".join(chr(i) for i in range(0x110000) if chr(i).isspace())
 class Unsupported(LeadRulesError):
     """A construct, or a kind of column, that a SQL engine cannot evaluate exactly as the
     reference evaluator does."""
+
+
+class UnsupportedAt(Unsupported, RuleCheckError):
+    """A construct of the rules an engine cannot evaluate exactly as the reference does, at its
+    line and column."""
+
+
+class Refused(Exception):
+    """Raised while a query is built: a construct (at ``span``) an engine refuses; the query
+    turns it into :class:`UnsupportedAt` with the rule file's line shown."""
+
+    def __init__(self, span: object, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.span = span
+        self.message = message
+        self.hint = hint
 
 
 class Dialect:
@@ -54,6 +78,11 @@ class Dialect:
     def search(self, value: E, pattern: str, ignore_case: bool) -> E:
         """Whether ``value`` contains a match of an RE2 ``pattern``."""
         raise NotImplementedError
+
+    def matches(self, value: E, pattern: str, ignore_case: bool) -> E:
+        """Whether ``value`` contains a match of a rule's RE2 ``pattern`` (raises
+        :class:`Unsupported` for a pattern the engine cannot match as RE2 does)."""
+        return self.search(value, pattern, ignore_case)
 
     def groups(self, value: E, pattern: str, names: Sequence[str]) -> E:
         """The groups of a full match of ``pattern`` (as an opaque value for :meth:`group`)."""
@@ -387,13 +416,21 @@ def _check(
 
 
 _DIALECTS: dict[str, Dialect] = {"duckdb": DuckDB()}
+#: The other engines' modules, imported when first named.
+_MODULES = {"spark": "spark", "databricks": "spark", "postgres": "postgres"}
 
 
 def dialect_named(name: str) -> Dialect:
-    """The dialect of that name (``duckdb``, ...)."""
-    found = _DIALECTS.get(name.lower()) if isinstance(name, str) else None
+    """The dialect of that name (``duckdb``, ``spark``, ``postgres``, ...)."""
+    key = name.lower() if isinstance(name, str) else ""
+    if key in _MODULES and key not in _DIALECTS:
+        import importlib
+
+        module = importlib.import_module(f"{__package__}.{_MODULES[key]}")
+        _DIALECTS.update(module.DIALECTS)
+    found = _DIALECTS.get(key)
     if found is None:
         raise LeadRulesError(
-            f"dialect must be one of {', '.join(map(repr, _DIALECTS))}, not {name!r}"
+            f"dialect must be one of {', '.join(map(repr, ['duckdb', *_MODULES]))}, not {name!r}"
         )
     return found

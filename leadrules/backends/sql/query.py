@@ -27,7 +27,7 @@ from . import build as b
 from .build import E
 from .columns import Kind, Table, bind, column_named
 from .conditions import Truth, in_window
-from .dialect import Dialect, Unsupported
+from .dialect import Dialect, Refused, Unsupported, UnsupportedAt
 from .events import EventFacts, decayed
 from .reading import Reader
 from .tables import BoundValue, Clock, EngineClock, Step, Steps
@@ -348,6 +348,20 @@ class Query:
     # ---- the whole query
 
     def build(self) -> exp.Select:
+        """The query (raises :class:`UnsupportedAt` at a construct the engine refuses)."""
+        try:
+            return self._build()
+        except Refused as refused:
+            file = self.rules.file
+            raise UnsupportedAt(
+                [
+                    Diagnostic.at(
+                        file.source, file.filename, refused.span, refused.message, refused.hint
+                    )
+                ]
+            ) from refused
+
+    def _build(self) -> exp.Select:
         rules = self.rules
         self.per_uncertain: list[E] = []
         # Definitions, each a step of its own (a definition may use the ones before it).

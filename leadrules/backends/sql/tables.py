@@ -244,7 +244,7 @@ class BoundValue:
 
     def matches(self, pattern: str, ignore_case: bool) -> E:
         text = self._keep(self.reader.matchable(self.raw, self.kind, self._stripped()), "mt")
-        return self.reader.d.search(text, pattern, ignore_case)
+        return self.reader.d.matches(text, pattern, ignore_case)
 
     def truth(self) -> E:
         parts = self._parts(number=True, instant=True)
