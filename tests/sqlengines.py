@@ -77,8 +77,85 @@ def score_on_spark(
     return [by_id[i] for i in leads.column("id").to_pylist()]
 
 
+_PG_TYPES = {
+    "string": "TEXT",
+    "large_string": "TEXT",
+    "int64": "BIGINT",
+    "double": "DOUBLE PRECISION",
+    "bool": "BOOLEAN",
+    "date32[day]": "DATE",
+    "timestamp[us]": "TIMESTAMP",
+    "timestamp[us, tz=UTC]": "TIMESTAMPTZ",
+}
+
+
+def _pg_type(type_: pa.DataType) -> str:
+    if pa.types.is_decimal(type_):
+        return f"NUMERIC({type_.precision}, {type_.scale})"
+    return _PG_TYPES.get(str(type_), "")
+
+
+@functools.cache
+def postgres_connection() -> Any:
+    """One connection for the whole run, to the server ``LEADRULES_POSTGRES`` names."""
+    dsn = os.environ.get("LEADRULES_POSTGRES")
+    if not dsn:
+        return None
+    import json
+    from decimal import Decimal
+
+    import psycopg
+    from psycopg.types.json import set_json_loads
+
+    connection = psycopg.connect(dsn, autocommit=True)
+    set_json_loads(functools.partial(json.loads, parse_float=Decimal), connection)
+    return connection
+
+
+def _load(connection: Any, name: str, table: pa.Table) -> list[tuple[str, str]]:
+    columns = [(f.name, _pg_type(f.type)) for f in table.schema]
+    spec = ", ".join('"' + n.replace('"', '""') + '" ' + (t or "TEXT") for n, t in columns)
+    connection.execute(f'DROP TABLE IF EXISTS "{name}"')
+    connection.execute(f'CREATE TEMPORARY TABLE "{name}" ({spec})')
+    rows = [tuple(r.values()) for r in table.to_pylist()]
+    if rows:
+        with connection.cursor() as cursor, cursor.copy(f'COPY "{name}" FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+    return columns
+
+
 def score_on_postgres(
     rules: CheckedRules, leads: pa.Table, events: pa.Table | None, now: dt.datetime
 ) -> list[dict[str, Any]]:
-    unavailable("postgres", "not built yet")
-    return []
+    """The leads scored by the text of ``to_sql(dialect="postgres")`` on a real server."""
+    from leadrules.backends.sql import to_sql
+    from leadrules.backends.sql.postgres import SESSION
+
+    connection = postgres_connection()
+    if connection is None:
+        unavailable("postgres", 'LEADRULES_POSTGRES names no server (eval "$(bash .ci/postgres)")')
+    for field in [*leads.schema, *(events.schema if events is not None else [])]:
+        if not _pg_type(field.type):
+            from leadrules.backends.sql import Unsupported
+
+            raise Unsupported(f"the column {field.name!r} is a {field.type}: not on PostgreSQL")
+    for statement in SESSION:
+        connection.execute(statement)
+    columns = _load(connection, "leads", leads)
+    event_columns = _load(connection, "events", events) if events is not None else None
+    sql = to_sql(
+        rules,
+        dialect="postgres",
+        leads="leads",
+        events="events" if events is not None else None,
+        id="id",
+        events_id="lead",
+        columns=columns,
+        event_columns=event_columns,
+        now=now,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

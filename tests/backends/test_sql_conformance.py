@@ -128,4 +128,8 @@ def test_the_example_rules_on_the_example_leads_as_text_columns_and_events(engin
     leads, events = _example_tables()
     source = (EXAMPLES / "b2b.leadrules").read_text("utf-8")
     now = dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc)
+    if engine == "postgres":  # text columns read as numbers: refused there (docs/sql.md)
+        with pytest.raises(Unsupported, match="PostgreSQL"):
+            check(source, leads, events, now, engine=engine)
+        return
     check(source, leads, events, now, engine=engine)

@@ -97,6 +97,10 @@ class Dialect:
         not a number or does not fit."""
         raise NotImplementedError
 
+    def decimal_number(self, value: E) -> E:
+        """A DECIMAL column's value as DECIMAL(38, 12) (as :meth:`decimal`)."""
+        return self.decimal(value)
+
     def double_text(self, value: E) -> E:
         """A DOUBLE as Python's ``repr`` writes it (the shortest text that reads back)."""
         raise NotImplementedError

@@ -137,6 +137,7 @@ class EventFacts:
         found = bind(self._details, name)
         if found is None:
             return None
+        self.reader.d.refuse_kind(found.column.kind.value, f"the events' {found.column.name!r}")
         raw: E = b.col(found.column.name)
         if (
             self._details is not self.table

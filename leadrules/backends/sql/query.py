@@ -167,6 +167,9 @@ class Query:
         binding = bind(self.leads, name)
         if binding is None:
             return None
+        self.d.refuse_kind(
+            binding.column.kind.value, f"{name} (the column {binding.column.name!r})"
+        )
         if binding.kind is Kind.OTHER:
             raise Unsupported(
                 f"{name} reads the column {binding.column.name!r} of type "
@@ -356,7 +359,11 @@ class Query:
             raise UnsupportedAt(
                 [
                     Diagnostic.at(
-                        file.source, file.filename, refused.span, refused.message, refused.hint
+                        file.source,
+                        file.filename,
+                        refused.span,  # type: ignore[arg-type]
+                        refused.message,
+                        refused.hint,
                     )
                 ]
             ) from refused

@@ -91,7 +91,7 @@ class Reader:
             fits = b.and_(b.compare(">", v, b.number(-_LIMIT)), b.compare("<", v, b.number(_LIMIT)))
             return Read(b.case((fits, b.cast(v, "DECIMAL(38, 12)"))), b.and_(present, b.not_(fits)))
         if kind is Kind.DECIMAL:
-            value = d.decimal(v)
+            value = d.decimal_number(v)
             return Read(value, b.and_(present, b.is_null(value)))
         if kind is Kind.FLOAT:
             finite = b.not_(b.or_(d.isnan(v), d.isinf(v)))
