@@ -81,5 +81,5 @@ def test_postgres_refuses_lists_and_text_read_as_numbers() -> None:
 
 
 def test_an_unknown_dialect_names_the_ones_there_are() -> None:
-    with pytest.raises(leadrules.LeadRulesError, match="'spark'.*'postgres'"):
+    with pytest.raises(leadrules.LeadRulesError, match=r"'spark'.*'postgres'"):
         leadrules.compile("+1 when a").to_sql(dialect="oracle", columns=["id", "a"])
