@@ -52,7 +52,7 @@ def test_spark_s_text_calls_cpython_s_pow_for_decay_and_has_no_duckdb_functions(
 def test_a_pattern_a_backtracking_engine_could_run_forever_is_refused_at_its_place(
     points_at: object,
 ) -> None:
-    source = "+1 when country = \"GB\"\n+5 when title matches /(a+)+b/\n"
+    source = '+1 when country = "GB"\n+5 when title matches /(a+)+b/\n'
     rules = leadrules.compile(source)
     with pytest.raises(Unsupported) as caught:
         rules.to_sql(dialect="spark", columns=["id", "title", "country"], now=NOW)
