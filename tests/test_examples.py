@@ -393,7 +393,7 @@ def test_every_rule_example_in_the_language_reference_compiles() -> None:
             pytest.fail(f"this example does not compile:\n{block}\n{exc}")
 
 
-@pytest.mark.parametrize("doc", ["api.md", "architecture.md", "../README.md"])
+@pytest.mark.parametrize("doc", ["api.md", "architecture.md", "sql.md", "../README.md"])
 def test_python_examples_in_the_docs_run(doc: str) -> None:
     path = (DOCS / doc).resolve()
     blocks = _blocks(path, "python")

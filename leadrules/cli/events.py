@@ -22,9 +22,9 @@ from .records import LeadItem, find_field, id_text, json_error
 
 __all__ = [
     "AT_NAMES",
-    "Problems",
     "NAME_NAMES",
     "EventTable",
+    "Problems",
     "attach_events",
     "load_events",
     "read_events",
@@ -167,11 +167,14 @@ def read_events(
             if key not in used and value is not None:
                 properties.setdefault(key, value)
         count += 1
-        yield owner, {
-            "name": event_name,
-            "at": None if at_key is None else item.data[at_key],
-            "properties": properties,
-        }
+        yield (
+            owner,
+            {
+                "name": event_name,
+                "at": None if at_key is None else item.data[at_key],
+                "properties": properties,
+            },
+        )
     skipped.report(name, reporter, skipped=True)
     noted.report(name, reporter, skipped=False)
     if not count and skipped.lines:

@@ -20,7 +20,7 @@ from ..lang.checker import CheckedGroup, CheckedRules
 from ..result import Result
 from .base import counted
 from .datawarnings import WarningTally
-from .leadfile import LeadFile
+from .leadfile import LeadSource
 from .names import EventGroup, NameWatch
 from .summary import StageTally
 
@@ -158,7 +158,7 @@ class Findings:
 
 
 def file_summary(
-    lead_file: LeadFile,
+    lead_file: LeadSource,
     rules: str,
     moment: dt.datetime,
     tally: StageTally,

@@ -62,7 +62,9 @@ def parquet_records(source: InputFile) -> Records:
                 return
             for row in batch:
                 number += 1
-                yield LeadItem(number, f"{source.name}:{number}", dict(zip(columns, row)))
+                yield LeadItem(
+                    number, f"{source.name}:{number}", dict(zip(columns, row, strict=True))
+                )
             source.consumed = size * number // total
 
     return Records(rows(), columns)

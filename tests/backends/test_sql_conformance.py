@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 from conformance import EXAMPLES
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlconformance import NOW, assert_row_conforms, tables
 from sqlengines import ENGINES, score_on_postgres, score_on_spark
@@ -74,6 +74,11 @@ def test_duckdb_equals_the_reference_on_random_rules_and_tables(
     check(source, leads, events)
 
 
+def _has_nul(table: pa.Table | None) -> bool:
+    rows = table.to_pylist() if table is not None else []
+    return any(isinstance(v, str) and "\x00" in v for row in rows for v in row.values())
+
+
 def _on(engine: str, examples: str, default: int) -> Any:
     """The random conformance test for one more engine, with its own number of examples
     (each query is planned and run by a server: far slower than DuckDB embedded)."""
@@ -87,6 +92,8 @@ def _on(engine: str, examples: str, default: int) -> Any:
     def test(source: str, data: st.DataObject) -> None:
         rules = leadrules.compile(source, backend="reference")
         leads, events = data.draw(tables(rules))
+        if engine == "postgres":  # its text cannot hold U+0000: such tables cannot be loaded
+            assume(not any(map(_has_nul, (leads, events))))
         with contextlib.suppress(Unsupported):  # a construct this engine refuses (tested apart)
             check(source, leads, events, engine=engine)
 

@@ -18,7 +18,7 @@ from ...lang.visitor import Visitor
 from ...runtime.values import fold, to_text
 from . import build as b
 from .build import E
-from .dialect import Refused, Unsupported
+from .dialect import Unsupported
 from .reading import US_PER_DAY
 
 __all__ = ["Scope", "Truth", "Value", "literal_day", "literal_us"]
@@ -169,8 +169,10 @@ class Truth(Visitor[[Scope], E]):
         try:
             test = value.matches(node.pattern, "i" in node.flags)
         except Unsupported as exc:
-            raise Refused(
-                node.span, str(exc), "rewrite the pattern, or score these rules on DuckDB"
+            raise Unsupported(
+                exc.reason,
+                span=node.span,
+                hint="rewrite the pattern, or score these rules on DuckDB",
             ) from exc
         return _unknown_when_missing(value, test)
 

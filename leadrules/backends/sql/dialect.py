@@ -16,44 +16,41 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
-from ...errors import LeadRulesError, RuleCheckError
+from ...errors import Diagnostic, LeadRulesError, RuleCheckError
 from . import build as b
 from .build import E
 
-__all__ = [
-    "WHITESPACE",
-    "Dialect",
-    "DuckDB",
-    "Refused",
-    "Unsupported",
-    "UnsupportedAt",
-    "dialect_named",
-]
+__all__ = ["WHITESPACE", "Dialect", "DuckDB", "Unsupported", "dialect_named", "dialect_names"]
 
 #: The characters Python's ``str.strip()`` removes (``str.isspace``), which text comparisons
 #: ignore around a value.
 WHITESPACE = "".join(chr(i) for i in range(0x110000) if chr(i).isspace())
 
 
-class Unsupported(LeadRulesError):
+class Unsupported(RuleCheckError):
     """A construct, or a kind of column, that a SQL engine cannot evaluate exactly as the
-    reference evaluator does."""
+    reference evaluator does. Raised with the reason alone where it is found; the query
+    (:meth:`.query.Query.build`) gives it the rule's file, line, column and a caret: those of
+    ``span`` (a node of the rules, such as the pattern refused) where it is given, else of the
+    rule it is found in; with ``hint`` as what to do, where given."""
 
-
-class UnsupportedAt(Unsupported, RuleCheckError):
-    """A construct of the rules an engine cannot evaluate exactly as the reference does, at its
-    line and column."""
-
-
-class Refused(Exception):
-    """Raised while a query is built: a construct (at ``span``) an engine refuses; the query
-    turns it into :class:`UnsupportedAt` with the rule file's line shown."""
-
-    def __init__(self, span: object, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str | list[Diagnostic], *, span: object = None, hint: str | None = None
+    ) -> None:
+        #: The node of the rules it is about, if known where it is raised.
         self.span = span
-        self.message = message
+        #: What to do, if known where it is raised.
         self.hint = hint
+        #: Why, without the position.
+        self.reason = message if isinstance(message, str) else message[0].message
+        #: Whether it names a position in a rule file.
+        self.located = not isinstance(message, str)
+        if isinstance(message, str):
+            message = [Diagnostic(message, "<query>", 1, 1)]
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return super().__str__() if self.located else self.reason
 
 
 class Dialect:
@@ -62,6 +59,9 @@ class Dialect:
     name = ""
     #: How this engine is named in messages.
     title = ""
+    #: Whether a query of projections only (no join) gives its rows in the table's order
+    #: without an ORDER BY.
+    keeps_order = False
 
     def strip(self, value: E) -> E:
         """Text without the surrounding white space ``str.strip()`` removes."""
@@ -138,9 +138,14 @@ class Dialect:
 
     #: The sqlglot dialect the query is written with (by default, the one named ``name``).
     sqlglot: object = None
-    #: Whether the query ends with ORDER BY the leads' order (an engine whose tables have no
+    #: Whether the query may end with ORDER BY the leads' order (an engine whose tables have no
     #: order, as Spark's, leaves it out: a global sort costs a shuffle).
-    ordered = True
+    sorts = True
+
+    def null(self, type_: str) -> E:
+        """A NULL of a type (SQL type name, DuckDB's spelling), where the query's steps select
+        it as a column (an engine that types a bare NULL by its use leaves it bare)."""
+        return b.null()
 
     def write(self, query: exp.Expression, pretty: bool = False) -> str:
         """The query as SQL text for this engine."""
@@ -280,9 +285,23 @@ class Dialect:
 class DuckDB(Dialect):
     name = "duckdb"
     title = "DuckDB"
+    # DuckDB keeps insertion order through projections (its preserve_insertion_order
+    # setting, on by default).
+    keeps_order = True
 
     def strip(self, value: E) -> E:
-        return b.call("trim", value, b.text(WHITESPACE))
+        # DuckDB's trim() with a set of characters is slow (it was most of a query's time),
+        # so it runs only where the first or the last character may be a space: printable
+        # ASCII at both ends (code points 33 to 126) is text as it is.
+        first = b.call("ord", value)
+        last = b.call("ord", b.call("right", value, b.number(1)))
+        plain = b.and_(
+            b.compare(">", first, b.number(32)),
+            b.compare("<", first, b.number(127)),
+            b.compare(">", last, b.number(32)),
+            b.compare("<", last, b.number(127)),
+        )
+        return b.case((plain, value), default=b.call("trim", value, b.text(WHITESPACE)))
 
     def ascii(self, value: E) -> E:
         return b.eq(b.call("strlen", value), b.call("length", value))
@@ -424,6 +443,12 @@ _DIALECTS: dict[str, Dialect] = {"duckdb": DuckDB()}
 _MODULES = {"spark": "spark", "databricks": "spark", "postgres": "postgres"}
 
 
+def dialect_names() -> tuple[str, ...]:
+    """The names of the dialects the SQL backend writes (known without importing the other
+    engines' modules)."""
+    return tuple(dict.fromkeys(["duckdb", *_MODULES, *_DIALECTS]))
+
+
 def dialect_named(name: str) -> Dialect:
     """The dialect of that name (``duckdb``, ``spark``, ``postgres``, ...)."""
     key = name.lower() if isinstance(name, str) else ""
@@ -435,6 +460,6 @@ def dialect_named(name: str) -> Dialect:
     found = _DIALECTS.get(key)
     if found is None:
         raise LeadRulesError(
-            f"dialect must be one of {', '.join(map(repr, ['duckdb', *_MODULES]))}, not {name!r}"
+            f"dialect must be one of {', '.join(map(repr, dialect_names()))}, not {name!r}"
         )
     return found

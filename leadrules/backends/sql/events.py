@@ -156,7 +156,11 @@ class EventFacts:
         d = self.reader.d
         stripped = d.strip(name.raw)
         collapsed = d.replace_all(d.fold(stripped), _SEPARATORS, " ")
-        key = d.trim_spaces(collapsed)
+        # Most names are words of ASCII letters and digits, one space apart: their normal form
+        # is their lower case, without the fold and the regex replace (most of the events'
+        # time on tens of millions of rows).
+        simple = d.full_match(stripped, "[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
+        key = b.case((simple, d.lower(stripped)), default=d.trim_spaces(collapsed))
         usable = b.and_(b.not_null(name.raw), b.compare("!=", stripped, b.text("")))
         return self.read.add(b.case((usable, key)), "ekey")
 

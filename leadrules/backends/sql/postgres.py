@@ -36,7 +36,17 @@ class Postgres(Dialect):
     name = "postgres"
     title = "PostgreSQL"
 
+    def null(self, type_: str) -> E:
+        # An untyped NULL that a step selects is a column of type text to PostgreSQL.
+        return b.cast(b.null(), type_)
+
     def write(self, query: exp.Expression, pretty: bool = False) -> str:
+        for literal in query.find_all(exp.Literal):
+            if literal.is_string and "\x00" in literal.this:
+                raise Unsupported(
+                    "PostgreSQL's text cannot hold the character U+0000 (NUL), which text in "
+                    f"the rules has ({literal.this!r}): remove it from the rules"
+                )
         # PostgreSQL has no lateral column aliases: a step whose columns use each other is
         # split into steps, each column in the first step after the ones it uses.
         query = query.copy()

@@ -13,8 +13,11 @@ their text).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from sqlglot import exp
 
@@ -27,12 +30,14 @@ from . import build as b
 from .build import E
 from .columns import Kind, Table, bind, column_named
 from .conditions import Truth, in_window
-from .dialect import Dialect, Refused, Unsupported, UnsupportedAt
+from .dialect import Dialect, Unsupported
 from .events import EventFacts, decayed
 from .reading import Reader
 from .tables import BoundValue, Clock, EngineClock, Step, Steps
 
 __all__ = ["Query", "UnknownName"]
+
+T = TypeVar("T")
 
 POINTS = "DECIMAL(38, 4)"
 CONTRIBUTION = f'STRUCT(line INTEGER, label VARCHAR, "group" VARCHAR, points {POINTS})'
@@ -94,8 +99,12 @@ class Query:
         missing_names: bool = False,
         internal: frozenset[str] = frozenset(),
         properties_only: bool = False,
+        ordered: bool = True,
     ) -> None:
         self.rules = rules
+        #: Whether the rows come in the leads' order (an ORDER BY where the engine would not
+        #: keep it by itself); a caller that sorts the rows itself passes False.
+        self.ordered = ordered
         #: A name no column has is missing in every lead (as the Python engines read a lead
         #: without it) rather than a mistake; ``internal`` columns are never read by a name;
         #: ``properties_only``: a `where` reads only the events' ``properties`` record.
@@ -350,23 +359,51 @@ class Query:
 
     # ---- the whole query
 
-    def build(self) -> exp.Select:
-        """The query (raises :class:`UnsupportedAt` at a construct the engine refuses)."""
+    def _at(self, node: Any, build: Callable[[], T]) -> T:
+        """``build()``; an :class:`Unsupported` it raises is given ``node``'s position."""
         try:
-            return self._build()
-        except Refused as refused:
+            return build()
+        except Unsupported as exc:
+            if exc.located:
+                raise
             file = self.rules.file
-            raise UnsupportedAt(
+            raise Unsupported(
                 [
                     Diagnostic.at(
                         file.source,
                         file.filename,
-                        refused.span,  # type: ignore[arg-type]
-                        refused.message,
-                        refused.hint,
+                        exc.span or node.span,  # type: ignore[arg-type]
+                        f"{self.d.title or self.d.name} cannot score this exactly as the "
+                        f"reference does: {exc.reason}",
+                        exc.hint
+                        or "score these leads with the Python engine (leadrules score --engine "
+                        "python; RuleSet.evaluate), or change the rule",
                     )
                 ]
-            ) from refused
+            ) from exc
+
+    def build(self) -> exp.Select:
+        """The query (raises :class:`Unsupported`, at a rule's position, for what this engine
+        cannot score exactly as the reference does)."""
+        try:
+            return self._build()
+        except Unsupported as exc:
+            if exc.located:
+                raise
+            file = self.rules.file
+            raise Unsupported(
+                [
+                    Diagnostic(
+                        f"{self.d.title or self.d.name} cannot score these rules exactly as "
+                        f"the reference does: {exc.reason}",
+                        file.filename,
+                        1,
+                        1,
+                        hint="score these leads with the Python engine (leadrules score "
+                        "--engine python; RuleSet.evaluate)",
+                    )
+                ]
+            ) from exc
 
     def _build(self) -> exp.Select:
         rules = self.rules
@@ -376,7 +413,7 @@ class Query:
         for index, definition in enumerate(rules.definitions):
             step = Step(f"__d{index}", self.names)
             column = f"__def{index}"
-            expression = self.truth(definition.condition)
+            expression = self._at(definition, functools.partial(self.truth, definition.condition))
             step.columns[column] = expression
             def_steps.append((step.name, step))
             self.definitions[id(definition)] = b.col(column)
@@ -386,17 +423,23 @@ class Query:
         for item in rules.items:
             group = item.name if isinstance(item, CheckedGroup) else None
             for rule in item.rules if isinstance(item, CheckedGroup) else (item,):
-                fired, points = self.score_rule(rule)
+                fired, points = self._at(rule, functools.partial(self.score_rule, rule))
                 f = rule_step.add(fired, "fired")
                 p = rule_step.add(
                     b.case((b.coalesce(f, b.false()), points), default=_points(Decimal(0))), "pts"
                 )
                 rule_cols.append((rule, group, f, p))
         dq_cols = [
-            (dq, rule_step.add(self.truth(dq.condition), "dq")) for dq in rules.disqualifications
+            (dq, rule_step.add(self._at(dq, functools.partial(self.truth, dq.condition)), "dq"))
+            for dq in rules.disqualifications
         ]
         stage_cols = [
-            (s, rule_step.add(self.truth(s.condition), "stc") if s.condition is not None else None)
+            (
+                s,
+                rule_step.add(self._at(s, functools.partial(self.truth, s.condition)), "stc")
+                if s.condition is not None
+                else None,
+            )
             for s in rules.stages
         ]
         return self._assemble(def_steps, rule_step, rule_cols, dq_cols, stage_cols)
@@ -571,7 +614,7 @@ class Query:
         ctes.append(("__rules", rule_step.select(last)))
         ctes.append(("__score", score_step.select("__rules")))
         query = exp.select(*outputs).from_(exp.to_table("__score", quoted=True), copy=False)
-        if self.d.ordered:
+        if self.ordered and self.d.sorts and (self.events is not None or not self.d.keeps_order):
             query = query.order_by(b.col("__row"), copy=False)
         query.set(
             "with_",

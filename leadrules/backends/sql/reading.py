@@ -135,8 +135,12 @@ class Reader:
             "ninner",
         )
         names = ["sign", "pre", "sign2", "digits", "mult", "post"]
-        g = keep(3, d.groups(inner, numbers.NUMBER_PATTERN, names), "ng")
-        full = keep(3, d.full_match(inner, numbers.NUMBER_PATTERN), "nfull")
+        # The full grammar only where the plain one did not read the text (and the text may
+        # be a number): most numbers are plain, and the grammar's regexes were most of a
+        # query's time. Elsewhere its parts are NULL, which the CASE below never reaches.
+        needed = b.and_(b.is_null(plain), allowed)
+        g = keep(3, b.case((needed, d.groups(inner, numbers.NUMBER_PATTERN, names))), "ng")
+        full = keep(3, b.case((needed, d.full_match(inner, numbers.NUMBER_PATTERN))), "nfull")
         part = {name: keep(4, d.group(g, name), f"n{name}") for name in names}
 
         def given(name: str) -> E:
@@ -317,11 +321,23 @@ class Reader:
         d = self.d
         low = keep(1, d.lower(s), "dlow")
         ascii_ = keep(1, d.ascii(s), "dascii")
+        # Every form of a moment is ASCII, at least 6 characters long and has a digit: the
+        # grammars' regexes (most of a query's time on text) run only on such text; elsewhere
+        # their columns are NULL, which the CASE below never takes.
+        maybe = keep(
+            1,
+            b.and_(
+                d.ascii(s),
+                b.compare(">=", d.text_length(s), b.number(6)),
+                d.search(s, "[0-9]", False),
+            ),
+            "dmaybe",
+        )
         whens: list[tuple[E, E]] = []
         for name, pattern in dates.PATTERNS.items():
             names = sorted(pattern.groupindex, key=pattern.groupindex.__getitem__)
-            g = keep(2, d.groups(low, pattern.pattern, names), f"dg{name}")
-            matched = keep(2, d.full_match(low, pattern.pattern), f"dm{name}")
+            g = keep(2, b.case((maybe, d.groups(low, pattern.pattern, names))), f"dg{name}")
+            matched = keep(2, b.case((maybe, d.full_match(low, pattern.pattern))), f"dm{name}")
             parts = {n: keep(3, d.group(g, n), f"d{name}{n}") for n in names}
 
             def part(group: str, parts: dict[str, E] = parts) -> E:
@@ -367,9 +383,10 @@ class Reader:
                 )
                 decided = b.or_(b.not_null(built), b.compare("!=", part("hh"), b.text("")))
                 whens.append((b.and_(matched, decided), built))
-        seconds = keep(2, d.try_double(low), "depoch")
+        seconds = keep(2, b.case((maybe, d.try_double(low))), "depoch")
         epoch = keep(7, self.epoch_seconds(seconds), "depochus")
-        whens.append((keep(2, d.full_match(low, dates.EPOCH_PATTERN), "dmepoch"), epoch))
+        epoch_matched = b.case((maybe, d.full_match(low, dates.EPOCH_PATTERN)))
+        whens.append((keep(2, epoch_matched, "dmepoch"), epoch))
         return b.case(
             (b.not_(ascii_), b.cast(b.null(), "BIGINT")),
             *whens,
@@ -382,7 +399,7 @@ class Reader:
         date (runtime.values.to_date); anything else is an instant."""
         if kind is Kind.DATE:
             day = floor_div(self.d.epoch_us(v, "date"), US_PER_DAY)
-            return b.true(), day, b.null(), _never()
+            return b.true(), day, self.d.null("BIGINT"), _never()
         if kind is Kind.TEXT:
             assert t is not None
             day = self.day(v, kind, t).value

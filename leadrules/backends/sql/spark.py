@@ -56,7 +56,7 @@ _COUNTER = itertools.count(1)
 class Spark(Dialect):
     name = "spark"
     title = "Spark"
-    ordered = False  # a DataFrame has no order: join the scores to the leads by id
+    sorts = False  # a DataFrame has no order: join the scores to the leads by id
 
     def _pattern(self, pattern: str, ignore_case: bool = False, user: bool = False) -> str:
         return translate(pattern, "java", ignore_case, user).text

@@ -74,6 +74,8 @@ class Steps:
         ctes = []
         last = first
         for step in (self.prep, *self.levels, self.parse, self.read):
+            if not step.columns and step is not self.read:
+                continue  # a step with nothing to add (only the last is selected by name)
             ctes.append((step.name, step.select(last)))
             last = step.name
         return ctes

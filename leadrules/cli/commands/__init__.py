@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from . import cases, check, diff, fmt, lsp, score
+from . import cases, check, diff, fmt, lsp, score, sql
 
 __all__ = ["COMMANDS"]
 
@@ -21,5 +21,6 @@ COMMANDS: tuple[click.Command, ...] = (
     fmt.fmt,
     cases.test_cmd,
     diff.diff,
+    sql.sql_cmd,
     lsp.lsp,
 )

@@ -14,6 +14,8 @@ import sys
 
 import click
 
+from ...backends.sql.dialect import Unsupported
+from ...ruleset import RuleSet
 from ..base import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -25,7 +27,7 @@ from ..base import (
     load_rules,
 )
 from ..findings import Findings, file_summary
-from ..leadfile import LeadFile, LeadSource
+from ..leadfile import LeadFile
 from ..options import (
     LEADS_FILE,
     RULES_FILE,
@@ -38,6 +40,8 @@ from ..options import (
 )
 from ..records import LeadItem
 from ..summary import StageTally
+from ..tablefile import TableFile
+from ..tableload import table_problem
 from ..terminal import color_wanted, colorize, progress_wanted
 from ..writers import WRITERS, make_writer
 
@@ -49,18 +53,24 @@ AUTO_DUCKDB_BYTES = 64 * 2**20
 
 def open_leads(
     engine: str,
+    ruleset: RuleSet,
+    now: dt.datetime,
     leads: str,
     input_format: str | None,
     encoding: str,
     events_path: str | None,
     id_field: str | None,
     events_id_field: str | None,
-) -> LeadSource:
-    """The leads file opened for the engine chosen (see ``--engine``)."""
-    from ..tablefile import TableFile, table_problem
+) -> LeadFile | TableFile:
+    """The leads file opened for the engine chosen (see ``--engine``), the query built when
+    it is DuckDB: with ``auto``, a rule DuckDB cannot score exactly (or a file it does not
+    take) gives the Python engine; with ``duckdb``, a usage error naming it."""
+
+    def python() -> LeadFile:
+        return LeadFile(leads, input_format, encoding, events_path, id_field, events_id_field)
 
     if engine == "python":
-        return LeadFile(leads, input_format, encoding, events_path, id_field, events_id_field)
+        return python()
     problem = table_problem(leads, input_format, encoding, events_path)
     if engine == "duckdb" and problem is not None:
         raise click.UsageError(f"--engine duckdb: {problem}; use --engine python")
@@ -73,9 +83,19 @@ def open_leads(
             (input_format or "").lower() == "parquet" or leads.lower().endswith(".parquet")
         )
         if problem is not None or not (big or parquet):
-            return LeadFile(leads, input_format, encoding, events_path, id_field, events_id_field)
-    return TableFile(leads, input_format, encoding, events_path, id_field, events_id_field)
-
+            return python()
+    table_file = TableFile(leads, input_format, encoding, events_path, id_field, events_id_field)
+    try:
+        table_file.prepare(ruleset, now)
+    except Unsupported as exc:
+        table_file.discard()
+        if engine == "duckdb":
+            raise click.UsageError(
+                f"--engine duckdb cannot score these rules on {leads} exactly as the reference "
+                f"does; use --engine python\n{exc}"
+            ) from exc
+        return python()
+    return table_file
 
 
 def _keep_callback(
@@ -161,7 +181,15 @@ def score(
     ruleset = load_rules(rules, dayfirst)
     moment = scoring_time(now)
     lead_file = open_leads(
-        engine, leads, input_format, encoding, events_path, id_field, events_id_field
+        engine,
+        ruleset,
+        moment,
+        leads,
+        input_format,
+        encoding,
+        events_path,
+        id_field,
+        events_id_field,
     )
     kept = lead_file.columns(keep, "--keep")
     if lead_file.id_field is not None:
