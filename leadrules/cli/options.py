@@ -24,6 +24,7 @@ __all__ = [
     "dayfirst_option",
     "encoding_option",
     "input_options",
+    "moment_callback",
     "now_option",
     "progress_option",
     "scoring_time",
@@ -37,7 +38,7 @@ LEADS_FILE = click.Path(exists=True, dir_okay=False, allow_dash=True)
 INPUT_FORMATS = click.Choice(["csv", "tsv", "jsonl", "json", "parquet"], case_sensitive=False)
 
 
-def _moment_callback(
+def moment_callback(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> dt.datetime | None:
     if value is None:
@@ -53,7 +54,7 @@ def now_option(func: F) -> F:
     return click.option(
         "--now",
         metavar="TIME",
-        callback=_moment_callback,
+        callback=moment_callback,
         default=None,
         help="Score as of this ISO-8601 time (2026-11-21 or 2026-11-21T09:30:00Z; naive is "
         "UTC). Default: the current UTC time.",

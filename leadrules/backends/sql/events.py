@@ -22,10 +22,10 @@ from ...lang import ast
 from . import build as b
 from .build import E
 from .columns import Column, Kind, Table, bind
-from .conditions import Truth, in_window
+from .conditions import Truth
 from .dialect import WHITESPACE, Unsupported
 from .reading import Reader
-from .tables import BoundValue, Clock, Step, Steps
+from .tables import BoundValue, Clock, Step, Steps, clock_window
 
 __all__ = ["EventFacts", "decayed"]
 
@@ -180,13 +180,7 @@ class EventFacts:
     # ---- facts
 
     def window(self, window: ast.Window, is_date: E, day: E, instant: E) -> E:
-        now_us, now_day = self.clock.now_us(), self.clock.now_day()
-        if window.kind == "within":
-            assert isinstance(window.value, ast.Duration)
-            start_us, start_day = self.clock.start(window.value)
-        else:
-            start_us = start_day = b.null()
-        return in_window(window, is_date, day, instant, now_us, start_us, now_day, start_day)
+        return clock_window(self.clock, window, is_date, day, instant)
 
     def _sure_and_maybe(self, node: ast.Fact) -> tuple[E, E]:
         """(surely matches, may match) of one event row for a fact."""

@@ -29,11 +29,11 @@ from ...runtime.points import MAX_UNITS
 from . import build as b
 from .build import E
 from .columns import Kind, Table, bind, column_named
-from .conditions import Truth, in_window
+from .conditions import Truth
 from .dialect import Dialect, Unsupported
 from .events import EventFacts, decayed
 from .reading import Reader
-from .tables import BoundValue, Clock, EngineClock, Step, Steps
+from .tables import BoundValue, Clock, EngineClock, Step, Steps, clock_window
 
 __all__ = ["Query", "UnknownName"]
 
@@ -226,12 +226,9 @@ class Query:
         if value is None and self.missing_names:
             return self.missing()
         if value is None:
-            file = self.rules.file
             raise UnknownName(
                 [
-                    Diagnostic.at(
-                        file.source,
-                        file.filename,
+                    self._diagnostic(
                         name.span,
                         f"`{name}` is not a column of the leads; their columns are "
                         f"{_names(self.leads)}",
@@ -243,13 +240,7 @@ class Query:
         return value
 
     def window(self, window: ast.Window, is_date: E, day: E, instant: E) -> E:
-        now_us, now_day = self.clock.now_us(), self.clock.now_day()
-        if window.kind == "within":
-            assert isinstance(window.value, ast.Duration)
-            start_us, start_day = self.clock.start(window.value)
-        else:
-            start_us = start_day = b.null()
-        return in_window(window, is_date, day, instant, now_us, start_us, now_day, start_day)
+        return clock_window(self.clock, window, is_date, day, instant)
 
     def event_fact(self, node: ast.Fact) -> E:
         if self.events is None:
@@ -359,6 +350,11 @@ class Query:
 
     # ---- the whole query
 
+    def _diagnostic(self, span: Any, message: str, hint: str) -> Diagnostic:
+        """A message about ``span`` of the rule file, with its line and a caret."""
+        file = self.rules.file
+        return Diagnostic.at(file.source, file.filename, span, message, hint)
+
     def _at(self, node: Any, build: Callable[[], T]) -> T:
         """``build()``; an :class:`Unsupported` it raises is given ``node``'s position."""
         try:
@@ -366,13 +362,10 @@ class Query:
         except Unsupported as exc:
             if exc.located:
                 raise
-            file = self.rules.file
             raise Unsupported(
                 [
-                    Diagnostic.at(
-                        file.source,
-                        file.filename,
-                        exc.span or node.span,  # type: ignore[arg-type]
+                    self._diagnostic(
+                        exc.span or node.span,
                         f"{self.d.title or self.d.name} cannot score this exactly as the "
                         f"reference does: {exc.reason}",
                         exc.hint

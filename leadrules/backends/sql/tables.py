@@ -20,7 +20,7 @@ from ...lang import ast
 from . import build as b
 from .build import E
 from .columns import Column, Kind
-from .conditions import literal_day, literal_us
+from .conditions import in_window, literal_day, literal_us
 from .dialect import Dialect, Unsupported
 from .reading import Reader, Text
 
@@ -309,3 +309,15 @@ def list_contains_text(reader: Reader, raw: E, item_kind: Kind, needle: str) -> 
 
 
 Factory = Callable[[ast.Name], "BoundValue | None"]
+
+
+def clock_window(clock: Clock, window: ast.Window, is_date: E, day: E, instant: E) -> E:
+    """Whether a moment (a plain date's ``day`` or an ``instant``) is in ``window``, the
+    window's bounds worked out by ``clock``."""
+    now_us, now_day = clock.now_us(), clock.now_day()
+    if window.kind == "within":
+        assert isinstance(window.value, ast.Duration)
+        start_us, start_day = clock.start(window.value)
+    else:
+        start_us = start_day = b.null()
+    return in_window(window, is_date, day, instant, now_us, start_us, now_day, start_day)

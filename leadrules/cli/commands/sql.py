@@ -16,8 +16,8 @@ import duckdb
 
 from ...backends.sql.dialect import dialect_names
 from ..base import Failure, command, load_rules, open_input
-from ..inputs import Reporter, parse_moment
-from ..options import RULES_FILE, dayfirst_option
+from ..inputs import Reporter
+from ..options import RULES_FILE, dayfirst_option, moment_callback
 from ..records import read_records
 
 __all__ = ["sql_cmd"]
@@ -66,15 +66,6 @@ def columns_of_file(path: str, encoding: str) -> Spec:
         return list(dict.fromkeys(h for h in records.header if h))
 
 
-def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    try:
-        return parse_moment(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), ctx, param) from exc
-
-
 @command("sql")
 @click.argument("rules", type=RULES_FILE)
 @click.option(
@@ -119,7 +110,7 @@ def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.da
 @click.option(
     "--now",
     metavar="TIME",
-    callback=_now,
+    callback=moment_callback,
     default=None,
     help="Score as of this ISO-8601 time (2026-11-21 or 2026-11-21T09:30:00Z; naive is UTC). "
     "Default: the database's current time when the query runs.",
