@@ -9,6 +9,7 @@ import csv
 import io
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -114,3 +115,28 @@ def test_postgres_refuses_text_read_as_numbers_at_the_rule() -> None:
 def test_every_dialect_is_offered(dialect: str) -> None:
     result = run("sql", "--help")
     assert dialect in result.stdout
+
+
+# ---- leadrules score --engine spark
+
+
+def _score(engine: str, summary: Path, *args: Any) -> tuple[int, str, str, str]:
+    result = run("score", *args, "--engine", engine, "--summary-json", summary)
+    return result.exit_code, result.stdout, result.stderr, summary.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("output", [(), ("-o", "csv"), ("-o", "jsonl", "--explain")])
+def test_score_on_spark_writes_what_the_python_engine_writes(
+    tmp_path: Path, output: tuple[str, ...]
+) -> None:
+    spark_or_skip()
+    args = (B2B, MESSY, "--events", EXAMPLES / "events.csv", "--now", NOW, *output)
+    python = _score("python", tmp_path / "python.json", *args)
+    spark = _score("spark", tmp_path / "spark.json", *args)
+    assert spark == python
+
+
+def test_score_on_spark_refuses_what_it_cannot_take() -> None:
+    result = run("score", B2B, EXAMPLES / "leads.jsonl", "--engine", "spark", "--now", NOW)
+    assert result.exit_code == 2
+    assert "--engine spark: the leads are JSON" in result.stderr

@@ -40,7 +40,14 @@ from .columns import Column, Kind, Table
 from .dialect import WHITESPACE, Dialect, Unsupported
 from .patterns import PatternRefused, casefold_tables, translate
 
-__all__ = ["SETTINGS", "Spark", "register_functions", "score_spark", "table_of_schema"]
+__all__ = [
+    "SETTINGS",
+    "Spark",
+    "local_session",
+    "register_functions",
+    "score_spark",
+    "table_of_schema",
+]
 
 #: The session settings the answers depend on (see the module's docstring).
 SETTINGS = {
@@ -321,6 +328,27 @@ def build_query(
         events_id,
     )
     return SPARK.write(query.build())
+
+
+def local_session() -> Any:
+    """A Spark session on this machine (``local[2]``, no web UI), or the one already running:
+    what ``leadrules score --engine spark`` scores a file with."""
+    import sys
+
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("leadrules")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def score_spark(
