@@ -170,6 +170,26 @@ class RuleSet:
             events_id=events_id, connection=connection,
         )  # fmt: skip
 
+    def score_spark(
+        self,
+        leads: Any,
+        *,
+        events: Any = None,
+        now: dt.datetime | None = None,
+        id: str = "id",
+        events_id: str | None = None,
+    ) -> Any:
+        """Score a Spark DataFrame of leads (and one of events: the lead id in
+        ``events_id``, default ``id``; ``name``; ``at``; details) on Spark. Returns a Spark
+        DataFrame, one row per lead in no particular order, with the columns of docs/sql.md;
+        the reference evaluator's answers. Needs ``pip install 'leadrules[spark]'``."""
+        from .backends.sql.spark import score_spark
+
+        return score_spark(
+            self._checked, leads, events=events, now=resolve_now(now), id=id,
+            events_id=events_id,
+        )  # fmt: skip
+
     def to_sql(
         self,
         *,

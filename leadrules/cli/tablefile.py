@@ -45,6 +45,8 @@ __all__ = ["TableFile"]
 
 #: Rows fetched at a time.
 _BATCH = 4096
+#: The DuckDB table of the scores Spark computed (``--engine spark``).
+SCORES = "__leadrules_spark_scores"
 
 
 class TableFile(LeadSource):
@@ -59,7 +61,13 @@ class TableFile(LeadSource):
         events_path: str | None,
         id_field: str | None,
         events_id_field: str | None = None,
+        engine: str = "duckdb",
     ) -> None:
+        #: What runs the scoring query: ``duckdb``, or ``spark`` (local mode; the tables are
+        #: loaded by DuckDB as for ``duckdb``, handed to Spark as Arrow, and the scores back).
+        self.engine = engine
+        self._spark: Any = None
+        self._spark_sql: str | None = None
         self.reporter = Reporter()
         self.events: EventTable | None = None
         self.events_name: str | None = None
@@ -152,21 +160,25 @@ class TableFile(LeadSource):
         DuckDB cannot score exactly as the reference does."""
         has_events = self.tables.has_events
         leads_table = self._schema(LEADS)
-        query = Query(
-            ruleset.checked,
-            DuckDB(),
-            leads_table,
-            table(LEADS),
-            N,
-            now,
-            self._schema(JOINED) if has_events else None,
-            table(JOINED) if has_events else None,
-            N,
-            missing_names=True,
-            internal=INTERNAL,
-            properties_only=True,
-            ordered=False,  # the rows are sorted below, with the leads' columns
-        ).build()
+        if self.engine == "spark":
+            scores: exp.Expr = self._prepare_spark(ruleset, now).as_("s")
+        else:
+            query = Query(
+                ruleset.checked,
+                DuckDB(),
+                leads_table,
+                table(LEADS),
+                N,
+                now,
+                self._schema(JOINED) if has_events else None,
+                table(JOINED) if has_events else None,
+                N,
+                missing_names=True,
+                internal=INTERNAL,
+                properties_only=True,
+                ordered=False,  # the rows are sorted below, with the leads' columns
+            ).build()
+            scores = exp.Subquery(this=query, alias=exp.TableAlias(this=q("s")))
         picked: list[exp.Expr] = [
             exp.Column(this=exp.Star(), table=q("s")),
             *(col(c.name, "l") for c in leads_table.columns if c.name != N),
@@ -175,7 +187,7 @@ class TableFile(LeadSource):
             picked.append(col(GROUPS, "g"))
         wrapper = (
             exp.select(*picked)
-            .from_(exp.Subquery(this=query, alias=exp.TableAlias(this=q("s"))))
+            .from_(scores)
             .join(table(LEADS).as_("l"), on=exp.EQ(this=col(N, "s"), expression=col(N, "l")))
             .order_by(col(N, "s"))
         )
@@ -188,6 +200,61 @@ class TableFile(LeadSource):
         self._query = wrapper
         self._lead_names = [c.name for c in leads_table.columns if c.name not in (N, ID)]
 
+    def _prepare_spark(self, ruleset: RuleSet, now: dt.datetime) -> exp.Table:
+        """The Spark query over the tables as Spark sees them (their empty DataFrames); the
+        table its scores are put in, in DuckDB, for the rest."""
+        from ..backends.sql.spark import SPARK, local_session, table_of_schema
+
+        self._spark = local_session()
+        frames = {name: self._frame(name) for name in self._spark_tables()}
+        query = Query(
+            ruleset.checked,
+            SPARK,
+            table_of_schema(frames[LEADS].schema),
+            table(LEADS),
+            N,
+            now,
+            table_of_schema(frames[JOINED].schema) if JOINED in frames else None,
+            table(JOINED) if JOINED in frames else None,
+            N,
+            missing_names=True,
+            internal=INTERNAL,
+            properties_only=True,
+            ordered=False,
+        ).build()
+        self._spark_sql = SPARK.write(query)
+        return table(SCORES)
+
+    def _spark_tables(self) -> list[str]:
+        return [LEADS, JOINED] if self.tables.has_events else [LEADS]
+
+    def _frame(self, name: str) -> Any:
+        """A DuckDB table as a Spark DataFrame, its temporary view named as the table."""
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        arrow = self.con.cursor().table(name).to_arrow_table()
+        if arrow.num_rows:
+            frame = self._spark.createDataFrame(arrow)
+        else:  # Spark makes no DataFrame of an empty Arrow table
+            frame = self._spark.createDataFrame([], from_arrow_schema(arrow.schema))
+        frame.createOrReplaceTempView(name)
+        return frame
+
+    def _run_spark(self) -> None:
+        """The loaded tables scored on Spark; the scores a DuckDB table (:data:`SCORES`)."""
+        from ..backends.sql.spark import pinned, register_functions
+
+        assert self._spark_sql is not None
+        for name in self._spark_tables():
+            self._frame(name)
+        register_functions(self._spark)
+        with pinned(self._spark):
+            scores = self._spark.sql(self._spark_sql).toArrow()
+        cursor = self.con.cursor()
+        cursor.register("__leadrules_arrow", scores)
+        cursor.execute(sql(exp.select("*").from_("__leadrules_arrow").ctas(table(SCORES))))
+        cursor.unregister("__leadrules_arrow")
+
     def scored(
         self, ruleset: RuleSet, now: dt.datetime, debug: bool, explain: bool = False
     ) -> Iterator[Scored]:
@@ -196,6 +263,8 @@ class TableFile(LeadSource):
             self.prepare(ruleset, now)
         assert self._query is not None
         self.tables.load(self._items, self.lead_id, self._events_items, self.events, self.reporter)
+        if self.engine == "spark":
+            self._run_spark()
         has_events = self.tables.has_events
         templates = self._templates() if has_events else {}
         result = self.con.cursor().execute(sql(self._query))

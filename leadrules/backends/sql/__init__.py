@@ -79,7 +79,7 @@ def to_sql(
         exp.to_table(events) if events is not None else None,
         events_id,
     )
-    return query.build().sql(dialect=chosen.name, pretty=True)
+    return chosen.write(query.build(), pretty=True)
 
 
 def score_duckdb(rules: CheckedRules, leads: Any, **options: Any) -> Any:

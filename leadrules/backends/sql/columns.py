@@ -164,7 +164,7 @@ def kind_of_type(type_name: str) -> Kind:
         return Kind.TEXT
     if base in _INTEGERS:
         return Kind.INTEGER
-    if base in ("FLOAT", "DOUBLE", "REAL"):
+    if base in ("FLOAT", "DOUBLE", "REAL", "DOUBLE PRECISION", "FLOAT8", "FLOAT4"):
         return Kind.FLOAT
     if base in ("DECIMAL", "NUMERIC"):
         return Kind.DECIMAL
@@ -172,7 +172,15 @@ def kind_of_type(type_name: str) -> Kind:
         return Kind.BOOLEAN
     if base == "DATE":
         return Kind.DATE
-    if base in ("TIMESTAMP", "DATETIME", "TIMESTAMP_S", "TIMESTAMP_MS"):
+    if base in ("INT8", "INT4", "INT2", "SERIAL", "BIGSERIAL"):
+        return Kind.INTEGER
+    if base in (
+        "TIMESTAMP",
+        "DATETIME",
+        "TIMESTAMP_S",
+        "TIMESTAMP_MS",
+        "TIMESTAMP WITHOUT TIME ZONE",
+    ):
         return Kind.TIMESTAMP
     if base in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
         return Kind.TIMESTAMPTZ

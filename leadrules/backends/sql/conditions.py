@@ -19,6 +19,7 @@ from ...runtime.numbers import NUMBER_LIMIT, NUMBER_PLACES
 from ...runtime.values import fold, to_text
 from . import build as b
 from .build import E
+from .dialect import Unsupported
 from .reading import US_PER_DAY
 
 __all__ = ["Scope", "Truth", "Value", "literal_day", "literal_us"]
@@ -39,6 +40,10 @@ class Value(Protocol):
     def number(self) -> E: ...
 
     def text(self) -> E: ...
+
+    def text_test(self, op: str, needle: str) -> E:
+        """``contains``, ``starts with`` or ``ends with`` on the value's text."""
+        ...
 
     def matches(self, pattern: str, ignore_case: bool) -> E:
         """Whether the text `matches` searches has a match of the RE2 pattern."""
@@ -157,15 +162,20 @@ class Truth(Visitor[[Scope], E]):
         if listed is not None:
             test = listed if node.op == "contains" else b.cast(b.null(), "BOOLEAN")
             return _unknown_when_missing(value, test)
-        text = value.text()
-        functions = {"contains": "contains", "starts with": "starts_with", "ends with": "ends_with"}
-        return _unknown_when_missing(value, b.call(functions[node.op], text, b.text(needle)))
+        return _unknown_when_missing(value, value.text_test(node.op, needle))
 
     def visit_matches(self, node: ast.Matches, scope: Scope) -> E:
         value = self._value(node, scope)
         if value is None:
             return b.cast(b.null(), "BOOLEAN")
-        test = value.matches(node.pattern, "i" in node.flags)
+        try:
+            test = value.matches(node.pattern, "i" in node.flags)
+        except Unsupported as exc:
+            raise Unsupported(
+                exc.reason,
+                span=node.span,
+                hint="rewrite the pattern, or score these rules on DuckDB",
+            ) from exc
         return _unknown_when_missing(value, test)
 
     def visit_fact(self, node: ast.Fact, scope: Scope) -> E:

@@ -30,9 +30,17 @@ WHITESPACE = "".join(chr(i) for i in range(0x110000) if chr(i).isspace())
 class Unsupported(RuleCheckError):
     """A construct, or a kind of column, that a SQL engine cannot evaluate exactly as the
     reference evaluator does. Raised with the reason alone where it is found; the query
-    (:meth:`.query.Query.build`) gives it the rule's file, line, column and a caret."""
+    (:meth:`.query.Query.build`) gives it the rule's file, line, column and a caret: those of
+    ``span`` (a node of the rules, such as the pattern refused) where it is given, else of the
+    rule it is found in; with ``hint`` as what to do, where given."""
 
-    def __init__(self, message: str | list[Diagnostic]) -> None:
+    def __init__(
+        self, message: str | list[Diagnostic], *, span: object = None, hint: str | None = None
+    ) -> None:
+        #: The node of the rules it is about, if known where it is raised.
+        self.span = span
+        #: What to do, if known where it is raised.
+        self.hint = hint
         #: Why, without the position.
         self.reason = message if isinstance(message, str) else message[0].message
         #: Whether it names a position in a rule file.
@@ -75,6 +83,11 @@ class Dialect:
         """The first ``count`` characters (code points) of text, as ``text[:count]``."""
         raise NotImplementedError
 
+    def matches(self, value: E, pattern: str, ignore_case: bool) -> E:
+        """Whether ``value`` contains a match of a rule's RE2 ``pattern`` (raises
+        :class:`Unsupported` for a pattern the engine cannot match as RE2 does)."""
+        return self.search(value, pattern, ignore_case)
+
     def groups(self, value: E, pattern: str, names: Sequence[str]) -> E:
         """The groups of a full match of ``pattern`` (as an opaque value for :meth:`group`)."""
         raise NotImplementedError
@@ -87,6 +100,10 @@ class Dialect:
         """Text or a number as DECIMAL(38, 12), rounded half away from zero; NULL when it is
         not a number or does not fit."""
         raise NotImplementedError
+
+    def decimal_number(self, value: E) -> E:
+        """A DECIMAL column's value as DECIMAL(38, 12) (as :meth:`decimal`)."""
+        return self.decimal(value)
 
     def double_text(self, value: E) -> E:
         """A DOUBLE as Python's ``repr`` writes it (the shortest text that reads back)."""
@@ -120,6 +137,153 @@ class Dialect:
     def months_before_now_us(self, months: int) -> E:
         """The engine's current time (in UTC) minus some calendar months, in microseconds."""
         raise NotImplementedError
+
+    # ---- functions most engines share (DuckDB's spelling; an engine overrides what differs)
+
+    #: The sqlglot dialect the query is written with (by default, the one named ``name``).
+    sqlglot: object = None
+    #: Whether the query may end with ORDER BY the leads' order (an engine whose tables have no
+    #: order, as Spark's, leaves it out: a global sort costs a shuffle).
+    sorts = True
+
+    def null(self, type_: str) -> E:
+        """A NULL of a type (SQL type name, DuckDB's spelling), where the query's steps select
+        it as a column (an engine that types a bare NULL by its use leaves it bare)."""
+        return b.null()
+
+    def write(self, query: exp.Expression, pretty: bool = False) -> str:
+        """The query as SQL text for this engine."""
+        return query.sql(dialect=self.sqlglot or self.name, pretty=pretty)  # type: ignore[arg-type]
+
+    def refuse_kind(self, kind: str, where: str) -> None:
+        """Refuse (raise :class:`Unsupported`) a kind of value this engine cannot read."""
+
+    def lower(self, value: E) -> E:
+        """ASCII text lower-cased (only ever given ASCII text, or text tested as such)."""
+        return b.call("lower", value)
+
+    def text_length(self, value: E) -> E:
+        """The number of characters (code points) of text."""
+        return b.call("length", value)
+
+    def substr(self, value: E, start: E, length: E | None = None) -> E:
+        """Characters of text from a 1-based position (to the end, or so many)."""
+        return b.call("substr", value, start, *([length] if length is not None else []))
+
+    def starts_with(self, value: E, prefix: E) -> E:
+        return b.call("starts_with", value, prefix)
+
+    def ends_with(self, value: E, suffix: E) -> E:
+        return b.call("ends_with", value, suffix)
+
+    def contains(self, value: E, needle: E) -> E:
+        return b.call("contains", value, needle)
+
+    def concat(self, *parts: E) -> E:
+        """Text joined (no part is NULL where this is used)."""
+        return b.call("concat", *parts)
+
+    def isnan(self, value: E) -> E:
+        return b.call("isnan", value)
+
+    def isinf(self, value: E) -> E:
+        return b.call("isinf", value)
+
+    def trunc(self, value: E) -> E:
+        """A DOUBLE rounded toward zero, as a DOUBLE."""
+        return b.call("trunc", value)
+
+    def is_whole(self, value: E) -> E:
+        """Whether a number (DECIMAL or DOUBLE) is whole."""
+        return b.eq(value, b.call("trunc", value))
+
+    def whole_text(self, value: E, double: bool) -> E:
+        """The digits of a whole number below 10**26 (a DOUBLE's exact value)."""
+        return b.cast(b.cast(value, "HUGEINT"), "VARCHAR")
+
+    def wide(self, value: E) -> E:
+        """A whole number (a DOUBLE's exact value) as an integer type holding 10**26 * 10**6."""
+        return b.cast(value, "HUGEINT")
+
+    def round_even(self, value: E, places: int) -> E:
+        """A number rounded half to even to some decimal places."""
+        return b.call("round_even", value, b.number(places))
+
+    def rtrim(self, value: E, chars: str) -> E:
+        return b.call("rtrim", value, b.text(chars))
+
+    def date_text(self, value: E) -> E:
+        """A DATE as ``YYYY-MM-DD``."""
+        return b.call("strftime", value, b.text("%Y-%m-%d"))
+
+    def timestamp_text(self, value: E) -> E:
+        """A TIMESTAMP (TIMESTAMPTZ in UTC) as ``YYYY-MM-DDtHH:MM:SS``."""
+        return b.call("strftime", value, b.text("%Y-%m-%dt%H:%M:%S"))
+
+    def try_cast(self, value: E, type_: str) -> E:
+        """A cast giving NULL where the value cannot be cast."""
+        return b.try_cast(value, type_)
+
+    def try_int(self, digits: E) -> E:
+        """ASCII digits (or ``''``) as an INTEGER; NULL for ``''``."""
+        return self.try_cast(digits, "INTEGER")
+
+    def try_double(self, text: E) -> E:
+        """Text that may be a plain decimal number (epoch seconds) as a DOUBLE, else NULL."""
+        return self.try_cast(text, "DOUBLE")
+
+    def count_if(self, condition: E) -> E:
+        return b.call("count_if", condition)
+
+    def bool_or(self, condition: E) -> E:
+        return b.call("bool_or", condition)
+
+    def greatest(self, *values: E) -> E:
+        """The greatest of values that are not NULL."""
+        return b.call("greatest", *values)
+
+    def pow(self, base: E, exponent: E) -> E:
+        """``base ** exponent`` in binary floating point, as CPython computes it."""
+        return b.call("pow", base, exponent)
+
+    def trim_spaces(self, value: E) -> E:
+        """Text without spaces (U+0020) around it."""
+        return b.call("trim", value, b.text(" "))
+
+    def replace_all(self, value: E, pattern: str, replacement: str) -> E:
+        """Every match of an RE2 pattern replaced."""
+        return b.call("regexp_replace", value, b.text(pattern), b.text(replacement), b.text("g"))
+
+    def record(self, fields: Sequence[tuple[str, E]]) -> E:
+        """A STRUCT of named fields."""
+        return exp.Struct(
+            expressions=[
+                exp.PropertyEQ(this=exp.to_identifier(name), expression=value)
+                for name, value in fields
+            ]
+        )
+
+    def compact_list(self, items: Sequence[E], type_: str) -> E:
+        """A list of the items that are not NULL, of a list type (``STRUCT(...)``)."""
+        if not items:
+            return b.cast(exp.Array(expressions=[]), f"{type_}[]")
+        one = exp.to_identifier("x")
+        listed = exp.Array(expressions=list(items))
+        kept = b.call(
+            "list_filter",
+            listed,
+            exp.Lambda(this=b.not_null(exp.Column(this=one)), expressions=[one]),
+        )
+        return b.cast(kept, f"{type_}[]")
+
+    def list_any(self, values: E, item: exp.Identifier, test: E) -> E:
+        """Whether some item of a list passes a test of ``item`` (never NULL for a list)."""
+        matching = b.call("list_filter", values, exp.Lambda(this=test, expressions=[item]))
+        return b.compare(">", self.length(matching), b.number(0))
+
+    def row_number(self) -> E:
+        """Each lead's place in the table."""
+        return exp.Window(this=exp.RowNumber())
 
 
 class DuckDB(Dialect):
@@ -282,18 +446,27 @@ def _check(
 
 
 _DIALECTS: dict[str, Dialect] = {"duckdb": DuckDB()}
+#: The other engines' modules, imported when first named.
+_MODULES = {"spark": "spark", "databricks": "spark", "postgres": "postgres"}
 
 
 def dialect_names() -> tuple[str, ...]:
-    """The names of the dialects the SQL backend writes."""
-    return tuple(_DIALECTS)
+    """The names of the dialects the SQL backend writes (known without importing the other
+    engines' modules)."""
+    return tuple(dict.fromkeys(["duckdb", *_MODULES, *_DIALECTS]))
 
 
 def dialect_named(name: str) -> Dialect:
-    """The dialect of that name (``duckdb``, ...)."""
-    found = _DIALECTS.get(name.lower()) if isinstance(name, str) else None
+    """The dialect of that name (``duckdb``, ``spark``, ``postgres``, ...)."""
+    key = name.lower() if isinstance(name, str) else ""
+    if key in _MODULES and key not in _DIALECTS:
+        import importlib
+
+        module = importlib.import_module(f"{__package__}.{_MODULES[key]}")
+        _DIALECTS.update(module.DIALECTS)
+    found = _DIALECTS.get(key)
     if found is None:
         raise LeadRulesError(
-            f"dialect must be one of {', '.join(map(repr, _DIALECTS))}, not {name!r}"
+            f"dialect must be one of {', '.join(map(repr, dialect_names()))}, not {name!r}"
         )
     return found

@@ -97,7 +97,7 @@ class EventFacts:
         self.name_key = self._name_key(name)
         self.at_us, self.at_bad = self._at(at)
         self.warn = self._agg(
-            b.call("bool_or", b.or_(b.is_null(self.name_key), b.is_null(self.at_us))), "evwarn"
+            reader.d.bool_or(b.or_(b.is_null(self.name_key), b.is_null(self.at_us))), "evwarn"
         )
 
     # ---- the columns of an event
@@ -137,6 +137,7 @@ class EventFacts:
         found = bind(self._details, name)
         if found is None:
             return None
+        self.reader.d.refuse_kind(found.column.kind.value, f"the events' {found.column.name!r}")
         raw: E = b.col(found.column.name)
         if (
             self._details is not self.table
@@ -154,17 +155,12 @@ class EventFacts:
             return b.cast(b.null(), "VARCHAR")
         d = self.reader.d
         stripped = d.strip(name.raw)
-        collapsed = b.call(
-            "regexp_replace", d.fold(stripped), b.text(_SEPARATORS), b.text(" "), b.text("g")
-        )
+        collapsed = d.replace_all(d.fold(stripped), _SEPARATORS, " ")
         # Most names are words of ASCII letters and digits, one space apart: their normal form
         # is their lower case, without the fold and the regex replace (most of the events'
         # time on tens of millions of rows).
         simple = d.full_match(stripped, "[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
-        key = b.case(
-            (simple, b.call("lower", stripped)),
-            default=b.call("trim", collapsed, b.text(" ")),
-        )
+        key = b.case((simple, d.lower(stripped)), default=d.trim_spaces(collapsed))
         usable = b.and_(b.not_null(name.raw), b.compare("!=", stripped, b.text("")))
         return self.read.add(b.case((usable, key)), "ekey")
 
@@ -206,8 +202,8 @@ class EventFacts:
         found = self._facts.get(id(node))
         if found is None:
             sure, maybe = self._sure_and_maybe(node)
-            n = self._agg(b.call("count_if", sure), "en")
-            u = self._agg(b.call("count_if", maybe), "eu")
+            n = self._agg(self.reader.d.count_if(sure), "en")
+            u = self._agg(self.reader.d.count_if(maybe), "eu")
             last = self._agg(
                 b.call("max", b.case((b.and_(sure, b.not_null(self.at_us)), self.at_us))), "elast"
             )
@@ -245,16 +241,16 @@ def decayed(reader: Reader, points: Decimal, decay: ast.Decay, age_us: E, clock:
     period = clock.period(decay.every)
     keep = 1 - float(decay.percent) / 100
     whole = b.cast(b.text(format(points, "f")), "DECIMAL(38, 4)")
-    seconds: E = b.call("greatest", b.cast(age_us, "DOUBLE"), d.double(0.0))
+    seconds: E = d.greatest(b.cast(age_us, "DOUBLE"), d.double(0.0))
     seconds = exp.Div(this=b.paren(seconds), expression=d.double(1_000_000.0))
     if keep <= 0:
         factor: E = d.double(0.0)
     else:
-        factor = b.call("pow", d.double(keep), exp.Div(this=b.paren(seconds), expression=period))
+        factor = d.pow(d.double(keep), exp.Div(this=b.paren(seconds), expression=period))
     tiny = b.compare("<", factor, d.double(1e-9))
-    exact_factor = b.try_cast(d.double_text(factor), "DECIMAL(38, 26)")
+    exact_factor = d.try_cast(d.double_text(factor), "DECIMAL(38, 26)")
     product = b.mul(exact_factor, b.cast(b.text(format(points, "f")), "DECIMAL(11, 4)"))
-    rounded = b.cast(b.call("round_even", product, b.number(2)), "DECIMAL(38, 4)")
+    rounded = b.cast(d.round_even(product, 2), "DECIMAL(38, 4)")
     return b.case(
         (b.or_(b.eq(seconds, d.double(0.0)), b.compare("<=", period, d.double(0.0))), whole),
         (tiny, b.cast(b.number(0), "DECIMAL(38, 4)")),

@@ -176,6 +176,9 @@ class Query:
         binding = bind(self.leads, name)
         if binding is None:
             return None
+        self.d.refuse_kind(
+            binding.column.kind.value, f"{name} (the column {binding.column.name!r})"
+        )
         if binding.kind is Kind.OTHER:
             raise Unsupported(
                 f"{name} reads the column {binding.column.name!r} of type "
@@ -275,7 +278,7 @@ class Query:
                 candidates.append(b.case((b.coalesce(self.truth(item), b.false()), last)))
         if not candidates:
             return b.null()
-        return candidates[0] if len(candidates) == 1 else b.call("greatest", *candidates)
+        return candidates[0] if len(candidates) == 1 else self.d.greatest(*candidates)
 
     def score_rule(self, rule: ast.ScoreRule) -> tuple[E, E]:
         """(fired: TRUE, FALSE or NULL for undecided; its points when fired)."""
@@ -305,7 +308,7 @@ class Query:
             in_range = b.compare("<=", b.call("abs", units), b.number(MAX_UNITS))
             usable = b.and_(b.not_(value.missing()), b.coalesce(in_range, b.false()))
             product = b.mul(b.cast(b.text(format(rule.points, "f")), "DECIMAL(11, 4)"), units)
-            full: E = b.cast(b.call("round_even", product, b.number(4)), POINTS)
+            full: E = b.cast(self.d.round_even(product, 4), POINTS)
             full = b.case((usable, full))
             fired = b.case(
                 (b.not_(usable), b.cast(b.null(), "BOOLEAN")),
@@ -362,10 +365,11 @@ class Query:
             raise Unsupported(
                 [
                     self._diagnostic(
-                        node.span,
+                        exc.span or node.span,
                         f"{self.d.title or self.d.name} cannot score this exactly as the "
                         f"reference does: {exc.reason}",
-                        "score these leads with the Python engine (leadrules score --engine "
+                        exc.hint
+                        or "score these leads with the Python engine (leadrules score --engine "
                         "python; RuleSet.evaluate), or change the rule",
                     )
                 ]
@@ -448,7 +452,9 @@ class Query:
                 members = by_group[item.name][: len(item.rules)]
                 by_group[item.name] = by_group[item.name][len(item.rules) :]
                 for rule, f, p in members:
-                    contributions.append(_entry(f, rule.span.line, rule.display, item.name, p))
+                    contributions.append(
+                        _entry(self.d, f, rule.span.line, rule.display, item.name, p)
+                    )
                 subtotal = _sum([p for _, _, p in members])
                 sub = score_step.add(subtotal, "sub")
                 clamped: E = sub
@@ -464,20 +470,11 @@ class Query:
                     )
                 cl = score_step.add(clamped, "clamped")
                 contributions.append(self._clamp_entry(item, sub, cl))
-                groups.append(
-                    exp.Struct(
-                        expressions=[
-                            exp.PropertyEQ(
-                                this=exp.to_identifier("name"), expression=b.text(item.name)
-                            ),
-                            exp.PropertyEQ(this=exp.to_identifier("subtotal"), expression=cl),
-                        ]
-                    )
-                )
+                groups.append(self.d.record([("name", b.text(item.name)), ("subtotal", cl)]))
                 totals.append(cl)
             else:
                 rule, f, p = by_group[""].pop(0)
-                contributions.append(_entry(f, rule.span.line, rule.display, None, p))
+                contributions.append(_entry(self.d, f, rule.span.line, rule.display, None, p))
                 totals.append(p)
         del used
         score = score_step.add(b.cast(_sum(totals), POINTS), "score")
@@ -496,27 +493,24 @@ class Query:
         ]
         undecided: list[E] = []
         for rule, _, f, _ in rule_cols:
-            undecided.append(_undecided(b.is_null(f), rule.span.line, "score rule", rule.display))
+            undecided.append(
+                _undecided(self.d, b.is_null(f), rule.span.line, "score rule", rule.display)
+            )
         for dq, c in dq_cols:
             undecided.append(
-                _undecided(b.is_null(c), dq.span.line, "disqualify", dq.reason or dq.text)
+                _undecided(self.d, b.is_null(c), dq.span.line, "disqualify", dq.reason or dq.text)
             )
         for s, c in stage_cols:
             if c is not None:
-                undecided.append(_undecided(b.is_null(c), s.span.line, "stage", s.text))
+                undecided.append(_undecided(self.d, b.is_null(c), s.span.line, "stage", s.text))
         disqualifications = [
             b.case(
                 (
                     b.coalesce(c, b.false()),
-                    exp.Struct(
-                        expressions=[
-                            exp.PropertyEQ(
-                                this=exp.to_identifier("line"), expression=b.number(dq.span.line)
-                            ),
-                            exp.PropertyEQ(
-                                this=exp.to_identifier("reason"),
-                                expression=b.text(dq.reason or dq.text),
-                            ),
+                    self.d.record(
+                        [
+                            ("line", b.number(dq.span.line)),
+                            ("reason", b.text(dq.reason or dq.text)),
                         ]
                     ),
                 )
@@ -579,7 +573,7 @@ class Query:
         # The chain.
         ctes: list[tuple[str, exp.Select]] = []
         src = exp.select(
-            b.alias(exp.Window(this=exp.RowNumber()), "__row"),
+            b.alias(self.d.row_number(), "__row"),
             b.alias(b.col(self.id_column.name), "__id"),
             *(b.alias(e, n) for n, e in self.src.columns.items()),
         ).from_(self.leads_source, copy=False)
@@ -613,7 +607,7 @@ class Query:
         ctes.append(("__rules", rule_step.select(last)))
         ctes.append(("__score", score_step.select("__rules")))
         query = exp.select(*outputs).from_(exp.to_table("__score", quoted=True), copy=False)
-        if self.ordered and (self.events is not None or not self.d.keeps_order):
+        if self.ordered and self.d.sorts and (self.events is not None or not self.d.keeps_order):
             query = query.order_by(b.col("__row"), copy=False)
         query.set(
             "with_",
@@ -637,66 +631,43 @@ class Query:
             ),
             default=b.text(number_text(group.min) if group.min is not None else ""),
         )
-        label = b.call(
-            "concat",
+        label = self.d.concat(
             b.text(f"group {group.name} limited to "),
             word,
             b.text(" "),
             limit,
             b.text(" (its rules gave "),
-            _number_text(sub),
+            _number_text(self.d, sub),
             b.text(")"),
         )
-        entry = exp.Struct(
-            expressions=[
-                exp.PropertyEQ(
-                    this=exp.to_identifier("line"), expression=b.number(group.span.line)
-                ),
-                exp.PropertyEQ(this=exp.to_identifier("label"), expression=label),
-                exp.PropertyEQ(this=exp.to_identifier("group"), expression=b.text(group.name)),
-                exp.PropertyEQ(
-                    this=exp.to_identifier("points"), expression=b.cast(b.sub(clamped, sub), POINTS)
-                ),
+        entry = self.d.record(
+            [
+                ("line", b.number(group.span.line)),
+                ("label", label),
+                ("group", b.text(group.name)),
+                ("points", b.cast(b.sub(clamped, sub), POINTS)),
             ]
         )
         return b.case((b.compare("!=", clamped, sub), entry))
 
     def _list(self, items: list[E], type_: str) -> E:
-        if not items:
-            return b.cast(exp.Array(expressions=[]), f"{type_}[]")
-        one = exp.to_identifier("x")
-        listed = exp.Array(expressions=items)
-        kept = b.call(
-            "list_filter",
-            listed,
-            exp.Lambda(this=b.not_null(exp.Column(this=one)), expressions=[one]),
-        )
-        return b.cast(kept, f"{type_}[]")
+        return self.d.compact_list(items, type_)
 
 
-def _entry(fired: E, line: int, label: str, group: str | None, points: E) -> E:
-    entry = exp.Struct(
-        expressions=[
-            exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(line)),
-            exp.PropertyEQ(this=exp.to_identifier("label"), expression=b.text(label)),
-            exp.PropertyEQ(
-                this=exp.to_identifier("group"),
-                expression=b.text(group) if group is not None else b.cast(b.null(), "VARCHAR"),
-            ),
-            exp.PropertyEQ(this=exp.to_identifier("points"), expression=b.cast(points, POINTS)),
+def _entry(d: Dialect, fired: E, line: int, label: str, group: str | None, points: E) -> E:
+    entry = d.record(
+        [
+            ("line", b.number(line)),
+            ("label", b.text(label)),
+            ("group", b.text(group) if group is not None else b.cast(b.null(), "VARCHAR")),
+            ("points", b.cast(points, POINTS)),
         ]
     )
     return b.case((b.coalesce(fired, b.false()), entry))
 
 
-def _undecided(when: E, line: int, kind: str, label: str) -> E:
-    entry = exp.Struct(
-        expressions=[
-            exp.PropertyEQ(this=exp.to_identifier("line"), expression=b.number(line)),
-            exp.PropertyEQ(this=exp.to_identifier("kind"), expression=b.text(kind)),
-            exp.PropertyEQ(this=exp.to_identifier("label"), expression=b.text(label)),
-        ]
-    )
+def _undecided(d: Dialect, when: E, line: int, kind: str, label: str) -> E:
+    entry = d.record([("line", b.number(line)), ("kind", b.text(kind)), ("label", b.text(label))])
     return b.case((when, entry))
 
 
@@ -709,12 +680,11 @@ def _sum(parts: list[E]) -> E:
     return b.cast(total, POINTS)
 
 
-def _number_text(value: E) -> E:
+def _number_text(d: Dialect, value: E) -> E:
     """decimal_text.number_text in SQL, for a DECIMAL(38, 4)."""
-    whole = b.eq(value, b.call("trunc", value))
     return b.case(
-        (whole, b.cast(b.cast(value, "HUGEINT"), "VARCHAR")),
-        default=b.call("rtrim", b.cast(value, "VARCHAR"), b.text("0")),
+        (d.is_whole(value), d.whole_text(value, False)),
+        default=d.rtrim(b.cast(value, "VARCHAR"), "0"),
     )
 
 

@@ -78,7 +78,7 @@ class Reader:
             assert folded is not None
             return b.or_(b.is_null(v), b.coalesce(b.in_(folded, sorted(MISSING_WORDS)), b.false()))
         if kind is Kind.FLOAT:
-            return b.or_(b.is_null(v), b.coalesce(b.call("isnan", v), b.false()))
+            return b.or_(b.is_null(v), b.coalesce(self.d.isnan(v), b.false()))
         return b.is_null(v)
 
     # ---- numbers
@@ -91,12 +91,12 @@ class Reader:
             fits = b.and_(b.compare(">", v, b.number(-_LIMIT)), b.compare("<", v, b.number(_LIMIT)))
             return Read(b.case((fits, b.cast(v, "DECIMAL(38, 12)"))), b.and_(present, b.not_(fits)))
         if kind is Kind.DECIMAL:
-            value = d.decimal(v)
+            value = d.decimal_number(v)
             return Read(value, b.and_(present, b.is_null(value)))
         if kind is Kind.FLOAT:
-            finite = b.not_(b.or_(b.call("isnan", v), b.call("isinf", v)))
+            finite = b.not_(b.or_(d.isnan(v), d.isinf(v)))
             value = b.case((finite, d.decimal(d.double_text(v))))
-            return Read(value, b.and_(present, b.not_(b.call("isnan", v)), b.is_null(value)))
+            return Read(value, b.and_(present, b.not_(d.isnan(v)), b.is_null(value)))
         if kind is Kind.TEXT:
             assert t is not None
             return Read(t.number, b.and_(present, b.is_null(t.number)))
@@ -110,14 +110,14 @@ class Reader:
         value at a level (1 to 4: each level reads only the ones before), so that no part is
         written out more than a few times."""
         d = self.d
-        low = keep(1, b.call("lower", s), "nlow")
+        low = keep(1, d.lower(s), "nlow")
         allowed = keep(1, b.not_(d.search(s, _NOT_NUMBER_CHARS, False)), "nok")
         plain = keep(
             2, b.case((d.full_match(low, numbers.PLAIN_PATTERN), d.decimal(_digits(low)))), "nplain"
         )
         negative = keep(
             2,
-            b.and_(b.call("starts_with", low, b.text("(")), b.call("ends_with", low, b.text(")"))),
+            b.and_(d.starts_with(low, b.text("(")), d.ends_with(low, b.text(")"))),
             "nneg",
         )
         inner = keep(
@@ -125,14 +125,10 @@ class Reader:
             b.case(
                 (
                     b.and_(
-                        b.call("starts_with", low, b.text("(")),
-                        b.call("ends_with", low, b.text(")")),
+                        d.starts_with(low, b.text("(")),
+                        d.ends_with(low, b.text(")")),
                     ),
-                    d.strip(
-                        b.call(
-                            "substr", low, b.number(2), b.sub(b.call("length", low), b.number(2))
-                        )
-                    ),
+                    d.strip(d.substr(low, b.number(2), b.sub(d.text_length(low), b.number(2)))),
                 ),
                 default=low,
             ),
@@ -196,33 +192,26 @@ class Reader:
             return Read(b.case((fits, b.cast(v, "VARCHAR"))), b.and_(present, b.not_(fits)))
         if kind is Kind.DECIMAL:
             fits = b.compare("<", b.call("abs", v), b.number(_LIMIT))
-            whole = b.eq(v, b.call("trunc", v))
-            shown = b.case(
-                (whole, b.cast(b.cast(v, "HUGEINT"), "VARCHAR")), default=b.cast(v, "VARCHAR")
-            )
+            whole = d.is_whole(v)
+            shown = b.case((whole, d.whole_text(v, False)), default=b.cast(v, "VARCHAR"))
             return Read(b.case((fits, shown)), b.and_(present, b.not_(fits)))
         if kind is Kind.FLOAT:
             ok = b.and_(
-                b.not_(b.or_(b.call("isnan", v), b.call("isinf", v))),
+                b.not_(b.or_(d.isnan(v), d.isinf(v))),
                 b.compare("<", b.call("abs", v), b.cast(b.text(repr(float(_LIMIT))), "DOUBLE")),
             )
-            whole = b.eq(v, b.call("trunc", v))
-            shown = b.case(
-                (whole, b.cast(b.cast(v, "HUGEINT"), "VARCHAR")), default=d.double_text(v)
-            )
-            return Read(
-                b.case((ok, shown)), b.and_(present, b.not_(b.call("isnan", v)), b.not_(ok))
-            )
+            whole = d.is_whole(v)
+            shown = b.case((whole, d.whole_text(v, True)), default=d.double_text(v))
+            return Read(b.case((ok, shown)), b.and_(present, b.not_(d.isnan(v)), b.not_(ok)))
         if kind is Kind.DATE:
-            return Read(b.call("strftime", v, b.text("%Y-%m-%d")), _never())
+            return Read(d.date_text(v), _never())
         if kind in (Kind.TIMESTAMP, Kind.TIMESTAMPTZ):
-            base = b.call("strftime", v, b.text("%Y-%m-%dt%H:%M:%S"))
+            base = d.timestamp_text(v)
             micro = floor_mod(self.d.epoch_us(v, kind.value), 1_000_000)
             fraction = b.case(
                 (
                     b.compare("!=", micro, b.number(0)),
-                    b.call(
-                        "concat",
+                    d.concat(
                         b.text("."),
                         b.call("lpad", b.cast(micro, "VARCHAR"), b.number(6), b.text("0")),
                     ),
@@ -230,7 +219,7 @@ class Reader:
                 default=b.text(""),
             )
             zone = b.text("+00:00" if kind is Kind.TIMESTAMPTZ else "")
-            return Read(b.call("concat", base, fraction, zone), _never())
+            return Read(d.concat(base, fraction, zone), _never())
         if kind is Kind.NULL:
             return Read(b.null(), _never())
         return Read(b.cast(b.null(), "VARCHAR"), present)
@@ -299,9 +288,9 @@ class Reader:
             assert t is not None
             stripped = t.stripped
             iso = self.d.full_match(stripped, "[0-9]{4}-[0-9]{2}-[0-9]{2}")
-            y = b.cast(b.call("substr", stripped, b.number(1), b.number(4)), "INTEGER")
-            m = b.cast(b.call("substr", stripped, b.number(6), b.number(2)), "INTEGER")
-            dd = b.cast(b.call("substr", stripped, b.number(9), b.number(2)), "INTEGER")
+            y = b.cast(self.d.substr(stripped, b.number(1), b.number(4)), "INTEGER")
+            m = b.cast(self.d.substr(stripped, b.number(6), b.number(2)), "INTEGER")
+            dd = b.cast(self.d.substr(stripped, b.number(9), b.number(2)), "INTEGER")
             iso_day = b.case((valid_date(y, m, dd), days_from_civil(y, m, dd)))
             general = floor_div(t.instant, US_PER_DAY)
             value = b.case((iso, iso_day), default=general)
@@ -312,16 +301,11 @@ class Reader:
     def epoch_seconds(self, seconds: E) -> E:
         """datetime.fromtimestamp(seconds, UTC) in microseconds (the fraction rounded half to
         even, as Python rounds it); NULL outside the years 1 to 9999 or for inf/NaN."""
-        whole = b.call("trunc", seconds)
-        micro = b.call(
-            "round_even",
-            b.mul(b.sub(seconds, whole), b.cast(b.text("1000000.0"), "DOUBLE")),
-            b.number(0),
-        )
-        total = b.add(
-            b.mul(b.cast(whole, "HUGEINT"), b.number(1_000_000)), b.cast(micro, "HUGEINT")
-        )
-        finite = b.not_(b.or_(b.call("isnan", seconds), b.call("isinf", seconds)))
+        d = self.d
+        whole = d.trunc(seconds)
+        micro = d.round_even(b.mul(b.sub(seconds, whole), b.cast(b.text("1000000.0"), "DOUBLE")), 0)
+        total = b.add(b.mul(d.wide(whole), b.number(1_000_000)), d.wide(micro))
+        finite = b.not_(b.or_(d.isnan(seconds), d.isinf(seconds)))
         bounded = b.and_(
             finite,
             b.compare(">", seconds, b.cast(b.text("-62135596801.0"), "DOUBLE")),
@@ -335,7 +319,7 @@ class Reader:
         """runtime.dates.parse_date_text in SQL: microseconds since the epoch, or NULL (levels
         as for :meth:`number_text`)."""
         d = self.d
-        low = keep(1, b.call("lower", s), "dlow")
+        low = keep(1, d.lower(s), "dlow")
         ascii_ = keep(1, d.ascii(s), "dascii")
         # Every form of a moment is ASCII, at least 6 characters long and has a digit: the
         # grammars' regexes (most of a query's time on text) run only on such text; elsewhere
@@ -344,7 +328,7 @@ class Reader:
             1,
             b.and_(
                 d.ascii(s),
-                b.compare(">=", b.call("length", s), b.number(6)),
+                b.compare(">=", d.text_length(s), b.number(6)),
                 d.search(s, "[0-9]", False),
             ),
             "dmaybe",
@@ -361,9 +345,9 @@ class Reader:
 
             same = b.eq(part("s1"), part("s2"))
             if name in ("iso", "day_month", "month_day"):
-                year = _int(part("y"))
+                year = _int(d, part("y"))
                 if name == "iso":
-                    month, day = _int(part("mo")), _int(part("da"))
+                    month, day = _int(d, part("mo")), _int(d, part("da"))
                 else:
                     month = b.case(
                         *(
@@ -372,26 +356,34 @@ class Reader:
                         ),
                         default=b.number(0),
                     )
-                    day = _int(part("da"))
-                built = _moment(part, year, month, day, keep, name)
+                    day = _int(d, part("da"))
+                built = _moment(d, part, year, month, day, keep, name)
                 whens.append((b.and_(matched, same), built))
             elif name == "numeric":
-                first, second = _int(part("a")), _int(part("b"))
+                first, second = _int(d, part("a")), _int(d, part("b"))
                 day, month = (first, second) if dayfirst else (second, first)
-                two = _int(part("y"))
+                two = _int(d, part("y"))
                 year = b.case(
-                    (b.eq(b.call("length", part("y")), b.number(4)), two),
+                    (b.eq(d.text_length(part("y")), b.number(4)), two),
                     (b.compare("<=", two, b.number(68)), b.add(b.number(2000), two)),
                     default=b.add(b.number(1900), two),
                 )
-                whens.append((b.and_(matched, same), _moment(part, year, month, day, keep, name)))
+                whens.append(
+                    (b.and_(matched, same), _moment(d, part, year, month, day, keep, name))
+                )
             else:  # iso_basic: a valid date, or a time, else (maybe) epoch seconds below
                 built = _moment(
-                    part, _int(part("y")), _int(part("mo")), _int(part("da")), keep, name
+                    d,
+                    part,
+                    _int(d, part("y")),
+                    _int(d, part("mo")),
+                    _int(d, part("da")),
+                    keep,
+                    name,
                 )
                 decided = b.or_(b.not_null(built), b.compare("!=", part("hh"), b.text("")))
                 whens.append((b.and_(matched, decided), built))
-        seconds = keep(2, b.case((maybe, b.try_cast(low, "DOUBLE"))), "depoch")
+        seconds = keep(2, b.case((maybe, d.try_double(low))), "depoch")
         epoch = keep(7, self.epoch_seconds(seconds), "depochus")
         epoch_matched = b.case((maybe, d.full_match(low, dates.EPOCH_PATTERN)))
         whens.append((keep(2, epoch_matched, "dmepoch"), epoch))
@@ -407,12 +399,12 @@ class Reader:
         date (runtime.values.to_date); anything else is an instant."""
         if kind is Kind.DATE:
             day = floor_div(self.d.epoch_us(v, "date"), US_PER_DAY)
-            return b.true(), day, b.null(), _never()
+            return b.true(), day, self.d.null("BIGINT"), _never()
         if kind is Kind.TEXT:
             assert t is not None
             day = self.day(v, kind, t).value
             instant = self.instant(v, kind, t)
-            ten = b.eq(b.call("length", t.stripped), b.number(10))
+            ten = b.eq(self.d.text_length(t.stripped), b.number(10))
             is_date = b.and_(ten, b.not_null(day))
             bad = b.and_(b.not_null(v), b.not_(is_date), b.is_null(instant.value))
             return is_date, day, instant.value, bad
@@ -435,8 +427,8 @@ def _digits(text: E) -> E:
     )
 
 
-def _int(text: E) -> E:
-    return b.try_cast(text, "INTEGER")
+def _int(d: Dialect, text: E) -> E:
+    return d.try_int(text)
 
 
 def floor_div(value: E, divisor: int) -> E:
@@ -506,27 +498,27 @@ def days_from_civil(y: E, m: E, d: E) -> E:
     return b.sub(b.add(b.mul(era, b.number(146097)), doe), b.number(719468))
 
 
-def _moment(part: Callable[[str], E], year: E, month: E, day: E, keep: Keep, tag: str) -> E:
+def _moment(
+    d: Dialect, part: Callable[[str], E], year: E, month: E, day: E, keep: Keep, tag: str
+) -> E:
     """runtime.dates._build in SQL: the instant (µs, UTC) the parts name, or NULL (the parts
     are level-3 columns; this makes columns of levels 4 to 7)."""
     y = keep(4, year, f"d{tag}Y")
     m = keep(4, month, f"d{tag}MO")
     dd = keep(4, day, f"d{tag}D")
-    hour = keep(4, b.coalesce(_int(part("hh")), b.number(0)), f"d{tag}H")
-    minute = keep(4, b.coalesce(_int(part("mi")), b.number(0)), f"d{tag}MI")
-    second = keep(4, b.coalesce(_int(part("ss")), b.number(0)), f"d{tag}S")
+    hour = keep(4, b.coalesce(_int(d, part("hh")), b.number(0)), f"d{tag}H")
+    minute = keep(4, b.coalesce(_int(d, part("mi")), b.number(0)), f"d{tag}MI")
+    second = keep(4, b.coalesce(_int(d, part("ss")), b.number(0)), f"d{tag}S")
     fraction = part("frac")
     micro = keep(
         4,
         b.case(
             (b.eq(fraction, b.text("")), b.number(0)),
             default=_int(
+                d,
                 b.call(
-                    "rpad",
-                    b.call("substr", fraction, b.number(1), b.number(6)),
-                    b.number(6),
-                    b.text("0"),
-                )
+                    "rpad", d.substr(fraction, b.number(1), b.number(6)), b.number(6), b.text("0")
+                ),
             ),
         ),
         f"d{tag}US",
@@ -535,17 +527,17 @@ def _moment(part: Callable[[str], E], year: E, month: E, day: E, keep: Keep, tag
     zone = part("zone")
     digits = keep(
         4,
-        b.call("replace", b.call("substr", zone, b.number(2)), b.text(":"), b.text("")),
+        b.call("replace", d.substr(zone, b.number(2)), b.text(":"), b.text("")),
         f"d{tag}Z",
     )
     utc = keep(4, b.in_(zone, ["", "z", "utc", "gmt"]), f"d{tag}UTC")
-    minus = keep(4, b.call("starts_with", zone, b.text("-")), f"d{tag}ZM")
-    pm = keep(4, b.call("starts_with", ampm, b.text("p")), f"d{tag}PM")
+    minus = keep(4, d.starts_with(zone, b.text("-")), f"d{tag}ZM")
+    pm = keep(4, d.starts_with(ampm, b.text("p")), f"d{tag}PM")
     twelve = keep(4, b.eq(ampm, b.text("")), f"d{tag}24")
-    zone_h = keep(5, _int(b.call("substr", digits, b.number(1), b.number(2))), f"d{tag}ZH")
+    zone_h = keep(5, _int(d, d.substr(digits, b.number(1), b.number(2))), f"d{tag}ZH")
     zone_m = keep(
         5,
-        b.coalesce(_int(b.call("substr", digits, b.number(3), b.number(2))), b.number(0)),
+        b.coalesce(_int(d, d.substr(digits, b.number(3), b.number(2))), b.number(0)),
         f"d{tag}ZMI",
     )
     hour24 = keep(

@@ -238,11 +238,18 @@ class BoundValue:
             )
         return self._keep(self.reader.text(self.raw, self.kind, self._folded()), "txt")
 
+    def text_test(self, op: str, needle: str) -> E:
+        """``contains``, ``starts with`` or ``ends with`` on the value's text."""
+        d, text, literal = self.reader.d, self.text(), b.text(needle)
+        if op == "contains":
+            return d.contains(text, literal)
+        return d.starts_with(text, literal) if op == "starts with" else d.ends_with(text, literal)
+
     def matches(self, pattern: str, ignore_case: bool) -> E:
         text = self._keep(self.reader.matchable(self.raw, self.kind, self._stripped()), "mt")
         # A pattern reads the first MAX_MATCH_TEXT characters of a value, as in Python.
         d = self.reader.d
-        return d.search(d.prefix(text, MAX_MATCH_TEXT), pattern, ignore_case)
+        return d.matches(d.prefix(text, MAX_MATCH_TEXT), pattern, ignore_case)
 
     def truth(self) -> E:
         parts = self._parts(number=True, instant=True)
@@ -301,8 +308,7 @@ def list_contains_text(reader: Reader, raw: E, item_kind: Kind, needle: str) -> 
     missing = reader.missing(item, item_kind, folded)
     text = reader.text(item, item_kind, folded).value
     test = b.and_(b.not_(missing), b.coalesce(b.eq(text, b.text(needle)), b.false()))
-    matching = b.call("list_filter", raw, exp.Lambda(this=test, expressions=[one]))
-    return b.compare(">", d.length(matching), b.number(0))
+    return d.list_any(raw, one, test)
 
 
 Factory = Callable[[ast.Name], "BoundValue | None"]

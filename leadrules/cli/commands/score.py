@@ -78,8 +78,15 @@ def open_leads(
     if engine == "python":
         return python()
     problem = table_problem(leads, input_format, encoding, events_path)
-    if engine == "duckdb" and problem is not None:
-        raise click.UsageError(f"--engine duckdb: {problem}; use --engine python")
+    if engine in ("duckdb", "spark") and problem is not None:
+        raise click.UsageError(f"--engine {engine}: {problem}; use --engine python")
+    if engine == "spark":
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            raise click.UsageError(
+                "--engine spark needs PySpark: pip install 'leadrules[spark]' (and Java 17+)"
+            ) from None
     if engine == "auto":
         limit = AUTO_DUCKDB_BYTES
         big = limit is not None and any(
@@ -88,15 +95,23 @@ def open_leads(
         )
         if problem is not None or not big:
             return python()
-    table_file = TableFile(leads, input_format, encoding, events_path, id_field, events_id_field)
+    table_file = TableFile(
+        leads,
+        input_format,
+        encoding,
+        events_path,
+        id_field,
+        events_id_field,
+        engine="spark" if engine == "spark" else "duckdb",
+    )
     try:
         table_file.prepare(ruleset, now)
     except Unsupported as exc:
         table_file.discard()
-        if engine == "duckdb":
+        if engine in ("duckdb", "spark"):
             raise click.UsageError(
-                f"--engine duckdb cannot score these rules on {leads} exactly as the reference "
-                f"does; use --engine python\n{exc}"
+                f"--engine {engine} cannot score these rules on {leads} exactly as the "
+                f"reference does; use --engine python\n{exc}"
             ) from exc
         return python()
     return table_file
@@ -137,12 +152,13 @@ def _keep_callback(
 @click.option("--explain", is_flag=True, help="Add each lead's full explanation.")
 @click.option(
     "--engine",
-    type=click.Choice(["auto", "duckdb", "python"]),
+    type=click.Choice(["auto", "duckdb", "python", "spark"]),
     default="auto",
     show_default=True,
     help="What scores the file: duckdb (the whole file as one SQL query, the events joined in "
-    "SQL), python (one lead at a time), or auto (today python, measured the faster at the "
-    "command line). Both give the same output.",
+    "SQL), python (one lead at a time), spark (the query on Spark in local mode: needs "
+    "leadrules[spark] and Java), or auto (today python, measured the faster at the command "
+    "line). All give the same output.",
 )
 @click.option(
     "--summary-json",
