@@ -37,7 +37,8 @@ class Postgres(Dialect):
     title = "PostgreSQL"
 
     def prefix(self, value: E, count: int) -> E:
-        return b.call("left", value, b.number(count))  # PostgreSQL counts characters (code points in UTF-8), as Python does
+        # PostgreSQL counts characters (code points in UTF-8), as Python does.
+        return b.call("left", value, b.number(count))
 
     def null(self, type_: str) -> E:
         # An untyped NULL that a step selects is a column of type text to PostgreSQL.

@@ -65,8 +65,14 @@ class Spark(Dialect):
     title = "Spark"
     sorts = False  # a DataFrame has no order: join the scores to the leads by id
 
+    def null(self, type_: str) -> E:
+        # A bare NULL is of type void to Spark, which arithmetic then takes for a DOUBLE
+        # (`-NULL DIV 86400000000` is refused): typed, as the step selects it.
+        return b.cast(b.null(), type_)
+
     def prefix(self, value: E, count: int) -> E:
-        return b.call("left", value, b.number(count))  # Spark counts characters as code points, as Python does
+        # Spark counts characters as code points, as Python does.
+        return b.call("left", value, b.number(count))
 
     def _pattern(self, pattern: str, ignore_case: bool = False, user: bool = False) -> str:
         return translate(pattern, "java", ignore_case, user).text
