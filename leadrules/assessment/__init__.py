@@ -9,7 +9,8 @@ this package does not, so that ``import leadrules`` stays light. Layout: :mod:`.
 function), :mod:`.population` (reading outcomes and moments, scoring as of them),
 :mod:`.measures` and :mod:`.stats` (the tables and their arithmetic), :mod:`.words` (the
 findings in words), :mod:`.fit` (the suggestion), :mod:`.model` (the plain data returned),
-:mod:`.text` (the report as text), :mod:`.deps` (the optional dependencies).
+:mod:`.text` (the report as text), :mod:`.report_section` (the HTML report's section, imported
+only by who draws the page), :mod:`.deps` (the optional dependencies).
 """
 
 from __future__ import annotations

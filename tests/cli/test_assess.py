@@ -13,6 +13,7 @@ perfect: the leakage the command guards against.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import math
 import random
@@ -20,6 +21,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -333,3 +335,181 @@ def test_without_the_extra_the_command_says_what_to_install(
     assert done.stdout == ""
     assert "leadrules assess needs numpy, scipy and scikit-learn" in done.stderr
     assert 'pip install "leadrules[assess]"' in done.stderr
+
+
+# ------------------------------------------------------------------- --report: the HTML page
+
+LABEL = "<b>x</b> Decision maker"
+
+
+class _Tables(HTMLParser):
+    """The page's tables by id: their rows of cell texts (unescaped, as a reader sees them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self._in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._table = dict(attrs).get("id") or ""
+            self.tables[self._table] = []
+        elif tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._table is not None and self._in_body:
+            self.tables[self._table].append([])
+        elif tag == "td" and self._table is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None and self._table is not None:
+            self.tables[self._table][-1].append("".join(self._cell))
+            self._cell = None
+        elif tag == "tbody":
+            self._in_body = False
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _tables(page: str) -> dict[str, list[list[str]]]:
+    parser = _Tables()
+    parser.feed(page)
+    return parser.tables
+
+
+@pytest.fixture(scope="module")
+def reported(
+    export: tuple[Path, Path, Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, str, dict[str, Any], str]:
+    """One rule file (a label that looks like markup) assessed twice with --report: as text
+    and as JSON. The page of each, the text, the JSON, and the stderr of the text run."""
+    _, leads, events = export
+    folder = tmp_path_factory.mktemp("report")
+    marked = folder / "scoring.leadrules"
+    marked.write_text(RULES.replace('"Decision maker"', f'"{LABEL}"'), encoding="utf-8")
+    common = ["assess", marked, leads, "--events", events, "--outcome", WON, "--as-of", MQL]
+    common += ["--suggest", folder / "suggested.leadrules"]
+    text_run = run(*common, "--report", folder / "text.html")
+    assert text_run.exit_code == 0, text_run.output
+    json_run = run(*common, "--report", folder / "json.html", "--output", "json")
+    assert json_run.exit_code == 0, json_run.output
+    page = (folder / "text.html").read_text("utf-8")
+    assert (folder / "json.html").read_text("utf-8").count('<section id="assessment">') == 1
+    return page, text_run.stdout, json.loads(json_run.stdout), text_run.stderr
+
+
+def test_the_report_is_written_with_the_assessment_after_the_scores(
+    reported: tuple[str, str, dict[str, Any], str],
+) -> None:
+    page, _, _, stderr = reported
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Wrote the assessment's report to " in stderr
+    ids = re.findall(r'<section id="([^"]+)">', page)
+    assert ids[:3] == ["scores", "assessment", "rules"]
+    # The population sections count the leads the assessment scored, as of their MQL dates.
+    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page)
+    assert found is not None
+    population = json.loads(found.group(1))["population"]
+    assert population["leads"] == LEADS
+
+
+def test_the_band_table_has_the_numbers_assess_prints(
+    reported: tuple[str, str, dict[str, Any], str],
+) -> None:
+    page, text, data, _ = reported
+    bands = _tables(page)["assessment-bands"]
+    assert len(bands) == len(data["bands"]) >= 5
+    for row, band in zip(bands, data["bands"], strict=True):
+        conversion = band["conversion"]
+        assert (row[1], row[2]) == (f"{conversion['total']:,}", f"{conversion['count']:,}")
+    # ... and each row reads as the text output's line of the same band.
+    section = text.split("Conversion by score band")[1].split("\n\n")[0].splitlines()[2:]
+    printed = []
+    for line in section:
+        scores, leads, converted, rate, interval = re.fullmatch(
+            r"  (.+?) +([\d,]+) +([\d,]+) +(\S+)  (\S+)", line
+        ).groups()  # type: ignore[union-attr]
+        printed.append([scores, leads, converted, rate, interval])
+    assert bands == printed
+    stages = _tables(page)["assessment-stages"]
+    assert [r[0] for r in stages] == [s["stage"] for s in data["stages"]]
+
+
+def test_the_lift_chart_is_an_svg_with_one_bar_per_rule(
+    reported: tuple[str, str, dict[str, Any], str],
+) -> None:
+    page, _, data, _ = reported
+    figure = re.search(
+        r'<figure class="chart" id="chart-assessment-lift" data-kind="bars" '
+        r'data-count="(\d+)">(.*?)</figure>',
+        page,
+        re.DOTALL,
+    )
+    assert figure is not None
+    assert int(figure.group(1)) == len(data["rules"]) == 3
+    svg = figure.group(2)
+    assert "<svg" in svg
+    bars = set(re.findall(r'id="(assessment-lift-bar-\d+)"', svg))
+    assert bars == {f"assessment-lift-bar-{i}" for i in range(3)}
+    assert 'id="assessment-lift-intervals' in svg
+    # The strongest rule is named in the reading under the chart, escaped.
+    assert "the strongest is [fit] &lt;b&gt;x&lt;/b&gt; Decision maker" in figure.group(2)
+
+
+def test_labels_that_look_like_markup_are_escaped_everywhere(
+    reported: tuple[str, str, dict[str, Any], str],
+) -> None:
+    page, _, _, _ = reported
+    assert "<b>x</b>" not in page
+    assert "&lt;b&gt;x&lt;/b&gt; Decision maker" in page
+    rules = _tables(page)["assessment-rules"]
+    assert f"[fit] {LABEL}" in [row[1] for row in rules]
+    assert page.count("<script") == 1  # the page's data, which is JSON
+
+
+def test_the_report_sets_todays_points_against_the_suggested(
+    reported: tuple[str, str, dict[str, Any], str],
+) -> None:
+    page, _, data, _ = reported
+    suggestion = data["suggestion"]
+    points = _tables(page)["assessment-suggested-points"]
+    assert [row[0] for row in points] == [str(r["line"]) for r in suggestion["rules"]]
+    for row, rule in zip(points, suggestion["rules"], strict=True):
+        assert row[2].lstrip("+") == str(rule["points"])
+        assert row[3].lstrip("+") == str(rule["suggested"])
+    stages = _tables(page)["assessment-suggested-stages"]
+    assert [(r[0], r[3], r[4]) for r in stages] == [
+        (s["stage"], f"{s['leads']:,}", f"{s['suggested_leads']:,}") for s in suggestion["stages"]
+    ]
+    auc = f"AUC of {suggestion['auc_suggested']:.2f}, today's with {suggestion['auc']:.2f}"
+    assert auc in html.unescape(page)
+    assert "The rule file, today and suggested" in page
+    assert "# Agreed in the planning meeting." in page  # both files, comments kept
+
+
+def test_a_plain_report_has_no_assessment_section(tmp_path: Path) -> None:
+    from leadrules.assessment import report_section
+    from leadrules.report.page import register_section, unregister_section
+
+    def plain() -> str:
+        out = tmp_path / "plain.html"
+        result = run(
+            "report", ROOT / "examples" / "b2b.leadrules", ROOT / "examples" / "leads.jsonl",
+            "--now", "2026-11-21", "-o", out,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return re.sub(r"at \d{4}-\d\d-\d\d \d\d:\d\d UTC", "", out.read_text("utf-8"))
+
+    with_it = plain()
+    assert 'id="assessment' not in with_it
+    unregister_section(report_section.NAME)
+    try:
+        assert plain() == with_it
+    finally:
+        register_section(report_section.NAME, report_section.assessment_section, after="scores")

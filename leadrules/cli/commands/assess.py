@@ -20,15 +20,23 @@ import click
 
 from ...assessment.api import as_of_text, run
 from ...assessment.deps import MissingDependency, require
+from ...assessment.model import Assessment
 from ...assessment.population import AS_OF_DEFAULTS, Candidate, default_as_of
 from ...errors import LeadRulesError
+from ...report.charts import require_matplotlib
+from ...report.html import render_report
+from ...report.page import ReportData
+from ...report.population import Population
 from ...result import Result
+from ...ruleset import RuleSet
 from ..base import EXIT_FINDINGS, EXIT_OK, Failure, command, counted, echo_err, load_rules
-from ..findings import Findings
+from ..findings import Findings, file_summary
 from ..inputs import parse_moment
 from ..leadfile import LeadFile
 from ..options import LEADS_FILE, RULES_FILE, dayfirst_option, input_options, progress_option
+from ..summary import StageTally
 from ..terminal import progress_wanted
+from .report import write_page
 
 __all__ = ["assess"]
 
@@ -90,6 +98,16 @@ def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> dt
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="How the folds are drawn.")
 @click.option(
+    "--report",
+    "report_path",
+    default=None,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=False),
+    help="Also write the assessment as an HTML page to FILE: the scores and rules of the "
+    "leads, conversion by stage and score band, each rule's lift as a chart, and today's "
+    "points against the suggested ones (needs the report extra).",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Choice(["text", "json"]),
@@ -112,6 +130,7 @@ def assess(
     suggest_path: str | None,
     folds: int,
     seed: int,
+    report_path: str | None,
     output: str,
     progress: bool | None,
 ) -> int:
@@ -129,6 +148,8 @@ def assess(
         require("leadrules assess")
     except MissingDependency as exc:
         raise Failure(str(exc)) from exc
+    if report_path is not None:
+        require_matplotlib()  # say what to install before anything is read
     if as_of is not None and now is not None:
         raise Failure(
             "--as-of and --now are one or the other: --as-of scores each lead as of its own "
@@ -158,11 +179,14 @@ def assess(
                 "moment instead (events after a lead's decision then count)"
             )
     findings = Findings([ruleset.checked], lead_file.headers, lead_file.kind)
+    page = _Page(ruleset) if report_path is not None else None
     with lead_file.progress(progress_wanted(progress, False), "assessing") as bar:
 
         def candidates() -> list[Candidate]:
             out = []
             for item in lead_file:
+                if page is not None:
+                    page.offered(item.data, lead_file.label(item), item.number)
                 moment = now if moment_header is None else lead_file.field(item, moment_header)
                 out.append(
                     Candidate(
@@ -177,6 +201,8 @@ def assess(
         def seen(lead: Any, result: Result) -> None:
             bar.step()
             findings.observe(lead, result)
+            if page is not None:
+                page.scored(lead, result)
 
         try:
             assessment = run(
@@ -207,6 +233,8 @@ def assess(
     else:
         click.echo(assessment.text(), nl=False)
     _notes(lead_file, findings)
+    if page is not None and report_path is not None:
+        page.write(report_path, assessment, rules, lead_file, findings, now)
     if suggest_path is not None:
         if assessment.suggestion is None:
             why = "; ".join(
@@ -226,6 +254,57 @@ def assess(
             f"with: {shlex.join(review)}"
         )
     return EXIT_FINDINGS if lead_file.reporter.skipped else EXIT_OK
+
+
+class _Page:
+    """The report page of an assessment: the results the assessment scored, counted as
+    ``leadrules report`` counts them (each lead scored as of its own moment), and the
+    assessment's own section (:mod:`leadrules.assessment.report_section`)."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.population = Population(ruleset.checked)
+        self.tally = StageTally(ruleset.stages)
+        self.names: dict[int, tuple[str, int]] = {}
+        self.latest: dt.datetime | None = None
+
+    def offered(self, lead: Any, label: str, number: int) -> None:
+        self.names[id(lead)] = (label, number)
+
+    def scored(self, lead: Any, result: Result) -> None:
+        label, number = self.names.get(id(lead), (None, None))
+        self.population.add(result, label, number)
+        self.tally.add(result)
+        if self.latest is None or result.now > self.latest:
+            self.latest = result.now
+
+    def write(
+        self,
+        path: str,
+        assessment: Assessment,
+        rules: str,
+        lead_file: LeadFile,
+        findings: Findings,
+        now: dt.datetime | None,
+    ) -> None:
+        from ...assessment import report_section
+
+        moment = now or self.latest or dt.datetime.now(dt.timezone.utc)
+        with open(rules, encoding="utf-8-sig") as handle:
+            rules_text = handle.read()
+        page = render_report(
+            ReportData(
+                population=self.population,
+                notes=file_summary(lead_file, rules, moment, self.tally, findings),
+                now=moment,
+                leads_file=lead_file.name,
+                rules_file=rules,
+                extras={report_section.NAME: assessment, report_section.RULES_TEXT: rules_text},
+            ),
+            f"Assessment of {os.path.basename(rules)} against {assessment.outcome}",
+        )
+        write_page(path, page)
+        echo_err("")
+        echo_err(f"Wrote the assessment's report to {path}")
 
 
 def _same_file(path: str, other: str) -> bool:

@@ -48,7 +48,7 @@ from ..options import (
 from ..summary import StageTally
 from ..terminal import progress_wanted
 
-__all__ = ["report"]
+__all__ = ["report", "write_page"]
 
 
 @command()
@@ -190,7 +190,7 @@ def report(
         ),
         title,
     )
-    _write(output, page)
+    write_page(output, page)
     skipped = lead_file.reporter.skipped
     echo_err(
         f"{counted(population.leads, 'lead')} of {lead_file.name} reported with {new_path}"
@@ -205,7 +205,7 @@ def report(
     return EXIT_FINDINGS if skipped or missing else EXIT_OK
 
 
-def _write(path: str, text: str) -> None:
+def write_page(path: str, text: str) -> None:
     """The page written whole, or not at all (a half-written report is worse than none)."""
     folder = os.path.dirname(os.path.abspath(path))
     try:
