@@ -142,9 +142,14 @@ def bar_chart(
         fills = list(colours) if colours else [STAGE_COLOURS[2]] * len(labels)
         bars = axes.barh(positions, numbers, color=fills, height=0.7)
         texts = list(value_text) if value_text else [_number(v) for v in values]
+        if intervals is not None and len(intervals) != len(numbers):
+            raise ValueError(f"{len(intervals)} intervals for {len(numbers)} bars")
         for i, (bar, text) in enumerate(zip(bars, texts, strict=True)):
             bar.set_gid(f"{chart_id}-bar-{i}")
             width = bar.get_width()
+            if intervals is not None:  # the text goes beyond the interval, not across it
+                low_end, high_end = (float(x) for x in intervals[i])
+                width = max(width, high_end) if width >= 0 else min(width, low_end)
             axes.annotate(
                 text,
                 (width, bar.get_y() + bar.get_height() / 2),
@@ -161,8 +166,6 @@ def bar_chart(
         low = min([0.0, *numbers])
         high = max([0.0, *numbers])
         if intervals is not None:
-            if len(intervals) != len(numbers):
-                raise ValueError(f"{len(intervals)} intervals for {len(numbers)} bars")
             spans = [(float(a), float(b)) for a, b in intervals]
             errors = [
                 [max(0.0, v - a) for v, (a, _) in zip(numbers, spans, strict=True)],
