@@ -20,7 +20,15 @@ from ...errors import Diagnostic, LeadRulesError, RuleCheckError
 from . import build as b
 from .build import E
 
-__all__ = ["WHITESPACE", "Dialect", "DuckDB", "Unsupported", "dialect_named", "dialect_names"]
+__all__ = [
+    "WHITESPACE",
+    "Dialect",
+    "DuckDB",
+    "StandardText",
+    "Unsupported",
+    "dialect_named",
+    "dialect_names",
+]
 
 #: The characters Python's ``str.strip()`` removes (``str.isspace``), which text comparisons
 #: ignore around a value.
@@ -284,6 +292,23 @@ class Dialect:
     def row_number(self) -> E:
         """Each lead's place in the table."""
         return exp.Window(this=exp.RowNumber())
+
+
+class StandardText:
+    """Text functions as standard SQL spells them (``TRIM(BOTH ... FROM ...)``,
+    ``octet_length``, ``char_length``), for the dialects that have them (Spark, PostgreSQL)."""
+
+    def strip(self, value: E) -> E:
+        return exp.Trim(this=value, expression=b.text(WHITESPACE), position="BOTH")
+
+    def trim_spaces(self, value: E) -> E:
+        return exp.Trim(this=value, expression=b.text(" "), position="BOTH")
+
+    def rtrim(self, value: E, chars: str) -> E:
+        return exp.Trim(this=value, expression=b.text(chars), position="TRAILING")
+
+    def ascii(self, value: E) -> E:
+        return b.eq(b.call("octet_length", value), b.call("char_length", value))
 
 
 class DuckDB(Dialect):

@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from . import build as b
 from .build import E
-from .dialect import WHITESPACE, Dialect, Unsupported
+from .dialect import Dialect, StandardText, Unsupported
 from .patterns import PatternRefused, casefold_tables, translate
 
 __all__ = ["DIALECTS", "SESSION", "Postgres"]
@@ -32,7 +32,7 @@ def _like(value: E, pattern: str) -> E:
     return b.call("regexp_like", value, b.text(pattern))
 
 
-class Postgres(Dialect):
+class Postgres(StandardText, Dialect):
     name = "postgres"
     title = "PostgreSQL"
 
@@ -73,18 +73,6 @@ class Postgres(Dialect):
                 f"{where} is a {kind}: the PostgreSQL query reads no arrays or composite "
                 "values; give their parts as columns of their own"
             )
-
-    def strip(self, value: E) -> E:
-        return exp.Trim(this=value, expression=b.text(WHITESPACE), position="BOTH")
-
-    def trim_spaces(self, value: E) -> E:
-        return exp.Trim(this=value, expression=b.text(" "), position="BOTH")
-
-    def rtrim(self, value: E, chars: str) -> E:
-        return exp.Trim(this=value, expression=b.text(chars), position="TRAILING")
-
-    def ascii(self, value: E) -> E:
-        return b.eq(b.call("octet_length", value), b.call("char_length", value))
 
     def lower(self, value: E) -> E:
         # The "C" collation lowers ASCII letters only, whatever the database's locale.

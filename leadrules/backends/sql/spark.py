@@ -37,7 +37,7 @@ from ...lang.checker import CheckedRules
 from . import build as b
 from .build import E
 from .columns import Column, Kind, Table
-from .dialect import WHITESPACE, Dialect, Unsupported
+from .dialect import Dialect, StandardText, Unsupported
 from .patterns import PatternRefused, casefold_tables, translate
 
 __all__ = [
@@ -60,7 +60,7 @@ _TWO_40 = 1 << 40
 _COUNTER = itertools.count(1)
 
 
-class Spark(Dialect):
+class Spark(StandardText, Dialect):
     name = "spark"
     title = "Spark"
     sorts = False  # a DataFrame has no order: join the scores to the leads by id
@@ -76,18 +76,6 @@ class Spark(Dialect):
 
     def _pattern(self, pattern: str, ignore_case: bool = False, user: bool = False) -> str:
         return translate(pattern, "java", ignore_case, user).text
-
-    def strip(self, value: E) -> E:
-        return exp.Trim(this=value, expression=b.text(WHITESPACE), position="BOTH")
-
-    def trim_spaces(self, value: E) -> E:
-        return exp.Trim(this=value, expression=b.text(" "), position="BOTH")
-
-    def rtrim(self, value: E, chars: str) -> E:
-        return exp.Trim(this=value, expression=b.text(chars), position="TRAILING")
-
-    def ascii(self, value: E) -> E:
-        return b.eq(b.call("octet_length", value), b.call("char_length", value))
 
     def fold(self, stripped: E) -> E:
         several, source, target = casefold_tables()
