@@ -24,7 +24,6 @@ from sqlglot import exp
 from ...errors import Diagnostic, RuleCheckError
 from ...lang import ast
 from ...lang.checker import CheckedGroup, CheckedRules
-from ...lang.decimal_text import number_text
 from ...runtime.points import MAX_UNITS
 from . import build as b
 from .build import E
@@ -32,18 +31,13 @@ from .columns import Kind, Table, bind, column_named
 from .conditions import Truth
 from .dialect import Dialect, Unsupported
 from .events import EventFacts, decayed
+from .outputs import POINTS, Outputs, points_literal
 from .reading import Reader
 from .tables import BoundValue, Clock, EngineClock, Step, Steps, clock_window
 
 __all__ = ["Query", "UnknownName"]
 
 T = TypeVar("T")
-
-POINTS = "DECIMAL(38, 4)"
-CONTRIBUTION = f'STRUCT(line INTEGER, label VARCHAR, "group" VARCHAR, points {POINTS})'
-DISQUALIFICATION = "STRUCT(line INTEGER, reason VARCHAR)"
-UNDECIDED = "STRUCT(line INTEGER, kind VARCHAR, label VARCHAR)"
-GROUP = f"STRUCT(name VARCHAR, subtotal {POINTS})"
 
 
 class UnknownName(RuleCheckError):
@@ -53,10 +47,6 @@ class UnknownName(RuleCheckError):
         if isinstance(message, str):
             message = [Diagnostic(message, "<query>", 1, 1)]
         super().__init__(message)
-
-
-def _points(value: Decimal) -> E:
-    return b.cast(b.text(format(value, "f")), POINTS)
 
 
 class LeadScope:
@@ -80,7 +70,7 @@ class LeadScope:
         return self.query.window(window, is_date, day, instant)
 
 
-class Query:
+class Query(Outputs):
     """The scoring query of one rule set over one table of leads (and perhaps one of events),
     at one ``now``."""
 
@@ -286,7 +276,7 @@ class Query:
             return self.per_rule(rule)
         assert rule.condition is not None
         fired = self.truth(rule.condition)
-        points = _points(rule.points)
+        points = points_literal(rule.points)
         if rule.decay is not None:
             latest = self.latest(rule.condition)
             age = b.sub(self.clock.now_us(), latest)
@@ -328,22 +318,22 @@ class Query:
             self.per_uncertain.append(b.compare(">", b.coalesce(u, b.number(0)), b.number(0)))
         if rule.decay is not None:
             total = b.coalesce(
-                self.events.decay_sum(fact, rule.points, rule.decay), _points(Decimal(0))
+                self.events.decay_sum(fact, rule.points, rule.decay), points_literal(Decimal(0))
             )
             full = b.cast(total, POINTS)
         else:
-            full = b.cast(b.mul(_points(rule.points), count), POINTS)
+            full = b.cast(b.mul(points_literal(rule.points), count), POINTS)
         fired = b.case((b.eq(full, b.number(0)), b.false()), default=b.true())
         return fired, self._capped(rule, full)
 
     def _capped(self, rule: ast.ScoreRule, full: E) -> E:
         if rule.cap is None:
             return full
-        cap = _points(rule.cap)
+        cap = points_literal(rule.cap)
         return b.case(
             (
                 b.compare(">", b.call("abs", full), cap),
-                b.case((b.compare(">", full, b.number(0)), cap), default=_points(-rule.cap)),
+                b.case((b.compare(">", full, b.number(0)), cap), default=points_literal(-rule.cap)),
             ),
             default=full,
         )
@@ -419,7 +409,8 @@ class Query:
                 fired, points = self._at(rule, functools.partial(self.score_rule, rule))
                 f = rule_step.add(fired, "fired")
                 p = rule_step.add(
-                    b.case((b.coalesce(f, b.false()), points), default=_points(Decimal(0))), "pts"
+                    b.case((b.coalesce(f, b.false()), points), default=points_literal(Decimal(0))),
+                    "pts",
                 )
                 rule_cols.append((rule, group, f, p))
         dq_cols = [
@@ -436,263 +427,6 @@ class Query:
             for s in rules.stages
         ]
         return self._assemble(def_steps, rule_step, rule_cols, dq_cols, stage_cols)
-
-    def _assemble(self, def_steps, rule_step, rule_cols, dq_cols, stage_cols) -> exp.Select:  # type: ignore[no-untyped-def]
-        rules = self.rules
-        score_step = Step("__score", self.names)
-        contributions: list[E] = []
-        groups: list[E] = []
-        totals: list[E] = []
-        by_group: dict[str, list[tuple[ast.ScoreRule, E, E]]] = {}
-        for rule, group, f, p in rule_cols:
-            by_group.setdefault(group or "", []).append((rule, f, p))
-        used: dict[str, int] = {}
-        for item in rules.items:
-            if isinstance(item, CheckedGroup):
-                members = by_group[item.name][: len(item.rules)]
-                by_group[item.name] = by_group[item.name][len(item.rules) :]
-                for rule, f, p in members:
-                    contributions.append(
-                        _entry(self.d, f, rule.span.line, rule.display, item.name, p)
-                    )
-                subtotal = _sum([p for _, _, p in members])
-                sub = score_step.add(subtotal, "sub")
-                clamped: E = sub
-                if item.max is not None:
-                    clamped = b.case(
-                        (b.compare(">", clamped, _points(item.max)), _points(item.max)),
-                        default=clamped,
-                    )
-                if item.min is not None:
-                    clamped = b.case(
-                        (b.compare("<", clamped, _points(item.min)), _points(item.min)),
-                        default=clamped,
-                    )
-                cl = score_step.add(clamped, "clamped")
-                contributions.append(self._clamp_entry(item, sub, cl))
-                groups.append(self.d.record([("name", b.text(item.name)), ("subtotal", cl)]))
-                totals.append(cl)
-            else:
-                rule, f, p = by_group[""].pop(0)
-                contributions.append(_entry(self.d, f, rule.span.line, rule.display, None, p))
-                totals.append(p)
-        del used
-        score = score_step.add(b.cast(_sum(totals), POINTS), "score")
-        disqualified = score_step.add(
-            b.or_(*(b.coalesce(c, b.false()) for _, c in dq_cols)) if dq_cols else b.false(), "disq"
-        )
-        reached = [
-            score_step.add(
-                b.and_(
-                    b.compare(">=", score, _points(s.threshold)),
-                    b.coalesce(c, b.false()) if c is not None else b.true(),
-                ),
-                "reached",
-            )
-            for s, c in stage_cols
-        ]
-        undecided: list[E] = []
-        for rule, _, f, _ in rule_cols:
-            undecided.append(
-                _undecided(self.d, b.is_null(f), rule.span.line, "score rule", rule.display)
-            )
-        for dq, c in dq_cols:
-            undecided.append(
-                _undecided(self.d, b.is_null(c), dq.span.line, "disqualify", dq.reason or dq.text)
-            )
-        for s, c in stage_cols:
-            if c is not None:
-                undecided.append(_undecided(self.d, b.is_null(c), s.span.line, "stage", s.text))
-        disqualifications = [
-            b.case(
-                (
-                    b.coalesce(c, b.false()),
-                    self.d.record(
-                        [
-                            ("line", b.number(dq.span.line)),
-                            ("reason", b.text(dq.reason or dq.text)),
-                        ]
-                    ),
-                )
-            )
-            for dq, c in dq_cols
-        ]
-        stages = rules.stages
-        stage_name = b.case(
-            (disqualified, b.cast(b.null(), "VARCHAR")),
-            *((r, b.text(s.name)) for s, r in reversed(list(zip(stages, reached, strict=True)))),
-            default=b.cast(b.null(), "VARCHAR"),
-        )
-        floor = b.case(
-            *((r, b.number(i)) for i, r in reversed(list(enumerate(reached)))), default=b.number(-1)
-        )
-        nxt_whens = []
-        nth_whens = []
-        for i, (s, r) in enumerate(zip(stages, reached, strict=True)):
-            cond = b.and_(b.compare("<", floor, b.number(i)), b.not_(r))
-            nxt_whens.append((cond, b.text(s.name)))
-            gap = b.sub(_points(s.threshold), score)
-            nth_whens.append(
-                (cond, b.case((b.compare("<", gap, b.number(0)), _points(Decimal(0))), default=gap))
-            )
-        warns = [flag for value in self.values.values() for flag in value.bad]
-        warns.extend(self.per_uncertain)
-        if self.events is not None:
-            warns.append(b.coalesce(self.events.warn, b.false()))
-        outputs = [
-            b.alias(b.col("__id"), self.id_column.name),
-            b.alias(score, "score"),
-            b.alias(stage_name, "stage"),
-            b.alias(b.and_(b.not_null(stage_name), b.not_(disqualified)), "qualified"),
-            b.alias(disqualified, "disqualified"),
-            b.alias(
-                b.case(
-                    (disqualified, b.cast(b.null(), "VARCHAR")),
-                    *nxt_whens,
-                    default=b.cast(b.null(), "VARCHAR"),
-                ),
-                "next_stage",
-            ),
-            b.alias(
-                b.case(
-                    (disqualified, b.cast(b.null(), POINTS)),
-                    *nth_whens,
-                    default=b.cast(b.null(), POINTS),
-                ),
-                "points_to_next_stage",
-            ),
-            b.alias(self._list(contributions, CONTRIBUTION), "contributions"),
-            b.alias(self._list(disqualifications, DISQUALIFICATION), "disqualifications"),
-            b.alias(self._list(undecided, UNDECIDED), "undecided"),
-            b.alias(self._list(groups, GROUP), "groups"),
-            b.alias(
-                b.or_(*(b.coalesce(w, b.false()) for w in warns)) if warns else b.false(),
-                "may_warn",
-            ),
-        ]
-        # The chain.
-        ctes: list[tuple[str, exp.Select]] = []
-        src = exp.select(
-            b.alias(self.d.row_number(), "__row"),
-            b.alias(b.col(self.id_column.name), "__id"),
-            *(b.alias(e, n) for n, e in self.src.columns.items()),
-        ).from_(self.leads_source, copy=False)
-        ctes.append(("__src", src))
-        ctes.extend(self.steps.chain("__src"))
-        last = "__read"
-        if self.events is not None:
-            assert self.events_source is not None
-            id_raw = b.col(self.events_id_column.name)
-            ctes.extend(self.events.table_sql(self.events_source, id_raw))
-            joined = (
-                exp.select(exp.Star())
-                .from_(exp.to_table("__read", quoted=True), copy=False)
-                .join(
-                    exp.to_table("__ev_agg", quoted=True),
-                    on=b.eq(
-                        _join_key(b.col("__id", "__read"), self.id_column, self.events_id_column),
-                        _join_key(
-                            b.col("__lid", "__ev_agg"), self.events_id_column, self.id_column
-                        ),
-                    ),
-                    join_type="left",
-                    copy=False,
-                )
-            )
-            ctes.append(("__joined", joined))
-            last = "__joined"
-        for name, step in def_steps:
-            ctes.append((name, step.select(last)))
-            last = name
-        ctes.append(("__rules", rule_step.select(last)))
-        ctes.append(("__score", score_step.select("__rules")))
-        query = exp.select(*outputs).from_(exp.to_table("__score", quoted=True), copy=False)
-        if self.ordered and self.d.sorts and (self.events is not None or not self.d.keeps_order):
-            query = query.order_by(b.col("__row"), copy=False)
-        query.set(
-            "with_",
-            exp.With(
-                expressions=[
-                    exp.CTE(
-                        this=select, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True))
-                    )
-                    for name, select in ctes
-                ]
-            ),
-        )
-        return query
-
-    def _clamp_entry(self, group: CheckedGroup, sub: E, clamped: E) -> E:
-        word = b.case((b.compare("<", clamped, sub), b.text("max")), default=b.text("min"))
-        limit = b.case(
-            (
-                b.compare("<", clamped, sub),
-                b.text(number_text(group.max) if group.max is not None else ""),
-            ),
-            default=b.text(number_text(group.min) if group.min is not None else ""),
-        )
-        label = self.d.concat(
-            b.text(f"group {group.name} limited to "),
-            word,
-            b.text(" "),
-            limit,
-            b.text(" (its rules gave "),
-            _number_text(self.d, sub),
-            b.text(")"),
-        )
-        entry = self.d.record(
-            [
-                ("line", b.number(group.span.line)),
-                ("label", label),
-                ("group", b.text(group.name)),
-                ("points", b.cast(b.sub(clamped, sub), POINTS)),
-            ]
-        )
-        return b.case((b.compare("!=", clamped, sub), entry))
-
-    def _list(self, items: list[E], type_: str) -> E:
-        return self.d.compact_list(items, type_)
-
-
-def _entry(d: Dialect, fired: E, line: int, label: str, group: str | None, points: E) -> E:
-    entry = d.record(
-        [
-            ("line", b.number(line)),
-            ("label", b.text(label)),
-            ("group", b.text(group) if group is not None else b.cast(b.null(), "VARCHAR")),
-            ("points", b.cast(points, POINTS)),
-        ]
-    )
-    return b.case((b.coalesce(fired, b.false()), entry))
-
-
-def _undecided(d: Dialect, when: E, line: int, kind: str, label: str) -> E:
-    entry = d.record([("line", b.number(line)), ("kind", b.text(kind)), ("label", b.text(label))])
-    return b.case((when, entry))
-
-
-def _sum(parts: list[E]) -> E:
-    if not parts:
-        return _points(Decimal(0))
-    total = parts[0]
-    for part in parts[1:]:
-        total = b.add(total, part)
-    return b.cast(total, POINTS)
-
-
-def _number_text(d: Dialect, value: E) -> E:
-    """decimal_text.number_text in SQL, for a DECIMAL(38, 4)."""
-    return b.case(
-        (d.is_whole(value), d.whole_text(value, False)),
-        default=d.rtrim(b.cast(value, "VARCHAR"), "0"),
-    )
-
-
-def _join_key(value: E, mine: object, theirs: object) -> E:
-    """Ids of different kinds are joined as their text."""
-    if getattr(mine, "kind", None) == getattr(theirs, "kind", None):
-        return value
-    return b.cast(value, "VARCHAR")
 
 
 def _names(table: Table) -> str:
