@@ -77,8 +77,18 @@ def open_leads(
 
     if engine == "python":
         return python()
+    if engine == "auto":
+        limit = AUTO_DUCKDB_BYTES
+        big = limit is not None and any(
+            path is not None and path != "-" and os.path.getsize(path) >= limit
+            for path in (leads, events_path)
+        )
+        if not big:  # before the files are looked into: the common case reads nothing twice
+            return python()
     problem = table_problem(leads, input_format, encoding, events_path)
-    if engine in ("duckdb", "spark") and problem is not None:
+    if problem is not None:
+        if engine == "auto":
+            return python()
         raise click.UsageError(f"--engine {engine}: {problem}; use --engine python")
     if engine == "spark":
         try:
@@ -87,14 +97,6 @@ def open_leads(
             raise click.UsageError(
                 "--engine spark needs PySpark: pip install 'leadrules[spark]' (and Java 17+)"
             ) from None
-    if engine == "auto":
-        limit = AUTO_DUCKDB_BYTES
-        big = limit is not None and any(
-            path is not None and path != "-" and os.path.getsize(path) >= limit
-            for path in (leads, events_path)
-        )
-        if problem is not None or not big:
-            return python()
     table_file = TableFile(
         leads,
         input_format,
